@@ -1,0 +1,102 @@
+"""The Python API: compose the pipeline stages load -> validate -> parse -> evaluate -> score.
+
+The CLI is a thin layer over these functions::
+
+    from compliance import api
+    rules = api.load_rules()
+    report = api.check_file("legislation/gb-eaw.yaml", rules)
+    print(report.score, report.areas["non_punishment"].status)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+
+from compliance.errors import ComplianceError, LoadError
+from compliance.evaluate import evaluate
+from compliance.loader import load_yaml
+from compliance.model.results import Report
+from compliance.model.rules import RuleSet
+from compliance.norms import ParsedStatute, parse_statute
+from compliance.registry import load_rules as _load_rules
+from compliance.resources import bundled_legislation_dir, bundled_rules_dir
+from compliance.score import binding_instruments, build_report, requirement_result
+from compliance.span import Span
+from compliance.validate import validate_statute
+from compliance.vocabulary import load_vocabulary
+
+
+def load_rules(directory: str | Path | None = None) -> RuleSet:
+    """Load the rule set from ``directory`` (default: the bundled rules)."""
+    return _load_rules(directory or bundled_rules_dir(), load_vocabulary())
+
+
+def load_statute(path: str | Path, rules: RuleSet) -> ParsedStatute:
+    """Load, validate and parse one statute file.
+
+    Raises:
+        ComplianceError: (or ErrorList of them) for any problem, positioned in the file.
+    """
+    doc = load_yaml(path)
+    statute = validate_statute(doc, set(rules.instruments))
+    return parse_statute(doc, statute, load_vocabulary())
+
+
+def check(statute: ParsedStatute, rules: RuleSet, as_of: dt.date | None = None,
+          select: Iterable[str] | None = None) -> Report:
+    """Evaluate and score a parsed statute against the rule set (or the selected rule ids)."""
+    day = as_of or dt.date.today()
+    vocab = load_vocabulary()
+    wanted = set(select) if select else None
+    instruments = binding_instruments(statute, rules, day)
+    binding = {i.id: i.binding for i in instruments}
+    results = [
+        requirement_result(req, evaluate(statute, req, vocab, day), rules, binding[req.instrument])
+        for req in rules.requirements if wanted is None or req.id in wanted
+    ]
+    return build_report(statute, rules, results, instruments, day)
+
+
+def check_file(path: str | Path, rules: RuleSet | None = None, as_of: dt.date | None = None) -> Report:
+    """Load and check one statute file."""
+    rules = rules or load_rules()
+    return check(load_statute(path, rules), rules, as_of)
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Expand folders into the YAML files they hold (sorted); keep files as given.
+
+    Raises:
+        LoadError: A path does not exist, or a folder holds no YAML file.
+    """
+    out: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
+            if not found:
+                raise LoadError("folder holds no .yaml file", Span(str(path)))
+            out += found
+        elif path.exists():
+            out.append(path)
+        else:
+            raise LoadError("no such file or folder", Span(str(path)))
+    return out
+
+
+def bundled_legislation() -> list[Path]:
+    """The bundled legislation files."""
+    return expand_paths([bundled_legislation_dir()])
+
+
+__all__ = [
+    "ComplianceError",
+    "bundled_legislation",
+    "check",
+    "check_file",
+    "expand_paths",
+    "load_rules",
+    "load_statute",
+]

@@ -1,0 +1,169 @@
+"""Typed syntax tree of a parsed norm. Evaluation works on these classes, never on ``lark.Tree``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from compliance.span import Span
+
+
+@dataclass(frozen=True)
+class Term:
+    """A vocabulary term, optionally narrowed by qualifiers: ``victim[child, foreign]``."""
+
+    name: str
+    qualifiers: tuple[str, ...] = ()
+    span: Span | None = field(default=None, compare=False)
+
+    def __str__(self) -> str:
+        """Render as written in the norm language."""
+        return f"{self.name}[{', '.join(self.qualifiers)}]" if self.qualifiers else self.name
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number with a unit and an optional comparator: ``AT LEAST 30 days``."""
+
+    comparator: str  # one of ge, le, gt, lt, eq
+    value: float
+    unit: str
+    span: Span | None = field(default=None, compare=False)
+
+    def __str__(self) -> str:
+        """Render as written in the norm language."""
+        words = {"ge": "AT LEAST ", "le": "AT MOST ", "gt": "MORE THAN ", "lt": "LESS THAN ", "eq": ""}
+        number = int(self.value) if self.value == int(self.value) else self.value
+        return f"{words[self.comparator]}{number} {self.unit}"
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A condition term that holds or not: ``compelled``."""
+
+    term: Term
+
+
+@dataclass(frozen=True)
+class Member:
+    """Membership: ``offence IN schedule_4``."""
+
+    item: Term
+    collection: Term
+
+
+@dataclass(frozen=True)
+class Compare:
+    """A comparison of a term with a quantity: ``age < 18 years``."""
+
+    term: Term
+    quantity: Quantity
+
+
+@dataclass(frozen=True)
+class Not:
+    """Negation of a condition."""
+
+    operand: Cond
+
+
+@dataclass(frozen=True)
+class And:
+    """Conjunction of conditions."""
+
+    operands: tuple[Cond, ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    """Disjunction of conditions."""
+
+    operands: tuple[Cond, ...]
+
+
+Cond = Fact | Member | Compare | Not | And | Or
+
+
+def positive_terms(cond: Cond, negated: bool = False) -> Iterator[Term]:
+    """Yield the terms that a condition requires to hold (terms under an odd number of NOTs are skipped).
+
+    >>> c = And((Fact(Term("compelled")), Not(Fact(Term("public_order")))))
+    >>> [t.name for t in positive_terms(c)]
+    ['compelled']
+    """
+    if isinstance(cond, Fact):
+        if not negated:
+            yield cond.term
+    elif isinstance(cond, Member):
+        if not negated:
+            yield cond.collection
+    elif isinstance(cond, Compare):
+        if not negated:
+            yield cond.term
+    elif isinstance(cond, Not):
+        yield from positive_terms(cond.operand, not negated)
+    else:
+        for operand in cond.operands:
+            yield from positive_terms(operand, negated)
+
+
+def render_cond(cond: Cond, top: bool = True) -> str:
+    """Render a condition back in the norm language."""
+    if isinstance(cond, Fact):
+        return str(cond.term)
+    if isinstance(cond, Member):
+        return f"{cond.item} IN {cond.collection}"
+    if isinstance(cond, Compare):
+        return f"{cond.term} {cond.quantity}"
+    if isinstance(cond, Not):
+        return f"NOT {render_cond(cond.operand, False)}"
+    word = " AND " if isinstance(cond, And) else " OR "
+    text = word.join(render_cond(o, False) for o in cond.operands)
+    return text if top else f"({text})"
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A clause that limits when a norm applies: IF/WHEN/WHERE, UNLESS, EXCEPT, UNTIL or DURING."""
+
+    kind: str  # if, unless, except, until, during
+    cond: Cond
+
+
+@dataclass(frozen=True)
+class Norm:
+    """One parsed norm statement.
+
+    Attributes:
+        kind: ``operative``, ``finding`` or ``policy``.
+        actor: Who bears the duty or holds the power.
+        modality: A modality key of the vocabulary (``shall``, ``shall_not``, ``may``, ...).
+        action: What is done.
+        object: What is provided, granted or ordered, if anything.
+        beneficiary: The person the norm is for (or acts upon), if any.
+        offence: The offence concerned (``OF offence``), if any.
+        counterparty: The person something is claimed from (``FROM offender``), if any.
+        duration: A period (``FOR AT LEAST 30 days``), if any.
+        hedges: Hedge keys (``to_the_extent_practicable``, ...).
+        clauses: Conditions, exceptions and time limits.
+        text: The norm as written.
+        span: Where the norm starts in its YAML file.
+    """
+
+    kind: str
+    actor: Term
+    modality: str
+    action: Term
+    object: Term | None = None
+    beneficiary: Term | None = None
+    offence: Term | None = None
+    counterparty: Term | None = None
+    duration: Quantity | None = None
+    hedges: tuple[str, ...] = ()
+    clauses: tuple[Clause, ...] = ()
+    text: str = ""
+    span: Span | None = field(default=None, compare=False)
+
+    def clauses_of(self, *kinds: str) -> tuple[Clause, ...]:
+        """Return the clauses of the given kinds, in order."""
+        return tuple(c for c in self.clauses if c.kind in kinds)

@@ -1,0 +1,303 @@
+"""The command-line interface: a thin typer layer over :mod:`compliance.api`.
+
+Exit codes: 0 success; 1 a score below ``--fail-under``; 2 invalid input or usage; 3 internal error.
+Reports go to stdout (or ``--output``); errors and notes go to stderr, one line each.
+Heavy modules are imported inside commands so that ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import tempfile
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+if TYPE_CHECKING:
+    from compliance.model.rules import RuleSet
+
+EXIT_OK, EXIT_BELOW_THRESHOLD, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+app = typer.Typer(
+    name="compliance",
+    help="Check anti-trafficking legislation against international victim-protection standards.\n\n"
+    "Exit codes: 0 success; 1 a score below --fail-under; 2 invalid input or usage; 3 internal error.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+class Format(str, Enum):
+    """Output formats of ``check``."""
+
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+class ListFormat(str, Enum):
+    """Output formats of ``rules``."""
+
+    text = "text"
+    json = "json"
+
+
+class InputError(Exception):
+    """A usage problem that is not tied to a position in a file."""
+
+
+def _fail(lines: list[str], code: int = EXIT_INPUT) -> NoReturn:
+    for line in lines:
+        typer.echo(line, err=True)
+    raise typer.Exit(code)
+
+
+def _errors_of(exc: Exception) -> list[str]:
+    from compliance.errors import ComplianceError, ErrorList
+
+    if isinstance(exc, ErrorList):
+        return [e.display() for e in exc.errors]
+    if isinstance(exc, ComplianceError):
+        return [exc.display()]
+    return [f"error: {exc}"]
+
+
+def _load_rules(rules_dir: Path | None) -> RuleSet:
+    from compliance import api
+
+    return api.load_rules(rules_dir)
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"--as-of: invalid date {value!r}: use YYYY-MM-DD") from None
+
+
+def _write(output: Path, text: str, inputs: list[Path]) -> None:
+    target = output.resolve()
+    if any(target == p.resolve() for p in inputs):
+        raise InputError(f"--output {output} is one of the input files; refusing to overwrite it")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+RulesOpt = Annotated[Path | None, typer.Option("--rules", help="Rule set folder (default: the bundled rules).")]
+
+
+@app.command()
+def check(
+    files: Annotated[list[Path] | None, typer.Argument(
+        help="Statute files or folders (default: the bundled legislation).", show_default=False)] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here.")] = None,
+    fail_under: Annotated[int | None, typer.Option(
+        "--fail-under", min=0, max=100, help="Exit 1 if any overall score is below N.")] = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="Evaluate the law in force on this date (YYYY-MM-DD; default today).")] = None,
+    rules_dir: RulesOpt = None,
+) -> None:
+    """Score statutes against the rule set and report what is met, partly met or missing."""
+    from compliance import api
+    from compliance.render import render
+
+    try:
+        day = _parse_date(as_of)
+        rules = _load_rules(rules_dir)
+        paths = api.expand_paths(files) if files else api.bundled_legislation()
+        if not files:
+            typer.echo(f"checking the bundled legislation ({len(paths)} files)", err=True)
+        reports, errors = [], []
+        for path in paths:
+            try:
+                reports.append(api.check(api.load_statute(path, rules), rules, day))
+            except Exception as exc:  # noqa: BLE001 - every input error is reported, then exit 2
+                if not _is_input_error(exc):
+                    raise
+                errors += _errors_of(exc)
+        if errors:
+            _fail(errors)
+        text = render(reports, fmt.value)
+        if output is not None:
+            _write(output, text, paths)
+            typer.echo(f"wrote {output}", err=True)
+        else:
+            typer.echo(text, nl=False)
+    except InputError as exc:
+        _fail([f"error: {exc}"])
+    except Exception as exc:
+        if _is_input_error(exc):
+            _fail(_errors_of(exc))
+        raise
+    if fail_under is not None:
+        low = [r for r in reports if r.score < fail_under]
+        for r in low:
+            typer.echo(f"{r.file}: score {r.score} is below --fail-under {fail_under}", err=True)
+        if low:
+            raise typer.Exit(EXIT_BELOW_THRESHOLD)
+
+
+def _is_input_error(exc: Exception) -> bool:
+    from compliance.errors import ComplianceError, ErrorList
+
+    return isinstance(exc, ComplianceError | ErrorList)
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[Path], typer.Argument(help="Statute or rule files, or folders of them.")],
+    rules_dir: RulesOpt = None,
+) -> None:
+    """Check the schema, grammar and vocabulary of statute and rule files, without scoring."""
+    from compliance import api
+    from compliance.loader import load_yaml
+    from compliance.registry import check_rule_file
+
+    try:
+        rules = _load_rules(rules_dir)
+        errors: list[str] = []
+        count = 0
+        for path in paths:
+            if path.is_dir() and (path / "instruments.yaml").is_file():
+                try:
+                    count += len(api.load_rules(path).requirements)
+                except Exception as exc:
+                    if not _is_input_error(exc):
+                        raise
+                    errors += _errors_of(exc)
+                continue
+            for file in api.expand_paths([path]):
+                count += 1
+                try:
+                    doc = load_yaml(file)
+                    if "requirements" in doc.data:
+                        check_rule_file(doc, rules)
+                    else:
+                        api.load_statute(file, rules)
+                except Exception as exc:
+                    if not _is_input_error(exc):
+                        raise
+                    errors += _errors_of(exc)
+        if errors:
+            _fail(errors)
+        typer.echo(f"ok: {count} checked, no problems", err=True)
+    except Exception as exc:
+        if _is_input_error(exc):
+            _fail(_errors_of(exc))
+        raise
+
+
+@app.command("rules")
+def list_rules(
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.text,
+    rules_dir: RulesOpt = None,
+) -> None:
+    """List the requirements of the rule set."""
+    import json
+
+    try:
+        rules = _load_rules(rules_dir)
+    except Exception as exc:
+        if _is_input_error(exc):
+            _fail(_errors_of(exc))
+        raise
+    if fmt is ListFormat.json:
+        items = [{"id": r.id, "title": r.title, "instrument": rules.instruments[r.instrument].name,
+                  "article": r.article, "area": r.area, "modality": r.modality, "weight": r.weight}
+                 for r in rules.requirements]
+        typer.echo(json.dumps({"rules_version": rules.version, "requirements": items}, indent=2))
+        return
+    typer.echo(f"rule set {rules.version}: {len(rules.requirements)} requirements")
+    for r in rules.requirements:
+        typer.echo(f"{r.id:<18} {r.area:<15} {rules.instruments[r.instrument].name} Art {r.article}: {r.title}")
+
+
+@app.command()
+def explain(
+    rule_id: Annotated[str, typer.Argument(help="A requirement id, e.g. COE-2005-26.")],
+    rules_dir: RulesOpt = None,
+) -> None:
+    """Explain a requirement: its source, modality, elements and examples."""
+    import difflib
+
+    try:
+        rules = _load_rules(rules_dir)
+    except Exception as exc:
+        if _is_input_error(exc):
+            _fail(_errors_of(exc))
+        raise
+    req = rules.requirement(rule_id)
+    if req is None:
+        ids = [r.id for r in rules.requirements]
+        close = difflib.get_close_matches(rule_id, ids, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else " (see 'compliance rules')"
+        _fail([f"error: no such rule {rule_id!r}{hint}"])
+    inst = rules.instruments[req.instrument]
+    file, line = rules.origins[req.id]
+    out = [f"{req.id}: {req.title}",
+           f"  source:     {inst.name}, Art {req.article} ({req.source_url})",
+           f"  modality:   {req.modality.replace('_', ' ')}; weight {req.weight}; area {req.area}",
+           f"  defined in: {file}:{line}",
+           "", f"  Treaty text ({req.treaty_text_status}):"]
+    out += [f"    {t}" for t in req.treaty_text.strip().splitlines()]
+    out += ["", "  Rationale:"] + [f"    {t}" for t in req.rationale.strip().splitlines()]
+    out += ["", "  Elements:"]
+    for el in req.elements:
+        sel = el.select
+        out.append(f"    - {el.id} (weight {el.weight}): {el.description}")
+        out.append(f"      matches: {', '.join(sel.actions)} {', '.join(sel.objects or [])} for "
+                   f"{sel.beneficiary}{' (' + sel.polarity + ')' if sel.polarity else ''}")
+        for name, param in el.require.items():
+            out.append(f"      requires {name}: {param}")
+    out += ["", "  Examples:"]
+    for ex in [*req.examples.pass_, *req.examples.fail]:
+        out.append(f"    [{ex.expect}] {ex.name}")
+        out += [f"        {' '.join(n.split())}" for n in ex.norms]
+    out += ["", "  What the law should say:"] + [f"    {t}" for t in req.recommendation.strip().splitlines()]
+    typer.echo("\n".join(out))
+
+
+def _version(value: bool) -> None:
+    if value:
+        from compliance import __version__
+
+        typer.echo(f"compliance {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Check anti-trafficking legislation against international victim-protection standards."""
+
+
+def main() -> None:
+    """Run the CLI; turn any unexpected exception into a one-line message and exit code 3."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - never show a traceback to the user
+        sys.stderr.write(f"internal error: {type(exc).__name__}: {exc} (please report this)\n")
+        sys.exit(EXIT_INTERNAL)

@@ -1,0 +1,122 @@
+"""Apply each requirement's elements to a statute's norms. Pure: no I/O, no scoring arithmetic.
+
+An element asks for coverage of some beneficiaries (cells of stage x age x residence). Every
+norm selected by the element's ``select`` covers the cells of its own beneficiary with a factor,
+the lowest factor of the element's ``require`` operators. Each cell takes the best factor any norm
+gives it; the element's score is the mean over its cells.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from compliance.ast import Norm, Term
+from compliance.model.rules import Element, Requirement
+from compliance.norms import ParsedProvision, ParsedStatute
+from compliance.operators import OPERATORS
+from compliance.registry import split_term_ref
+from compliance.vocabulary import Cell, Vocabulary
+
+
+@dataclass(frozen=True)
+class NormHit:
+    """One norm's score on an element, with the reasons it fell short."""
+
+    provision: ParsedProvision
+    norm: Norm
+    factor: float
+    reasons: tuple[str, ...]
+
+
+@dataclass
+class ElementEvaluation:
+    """An element's score, the reasons for any shortfall and the norms that count as evidence."""
+
+    element: Element
+    score: float
+    reasons: list[str] = field(default_factory=list)
+    evidence: list[NormHit] = field(default_factory=list)
+
+
+def evaluate(statute: ParsedStatute, requirement: Requirement, vocab: Vocabulary,
+             as_of: dt.date) -> list[ElementEvaluation]:
+    """Evaluate every element of ``requirement`` against the provisions in force on ``as_of``."""
+    vocab = vocab.with_local({n: t.category for n, t in statute.statute.terms.items()})
+    provisions = [p for p in statute.provisions if p.provision.in_force_on(as_of)]
+    return [evaluate_element(element, provisions, vocab) for element in requirement.elements]
+
+
+def selected(norm: Norm, element: Element, vocab: Vocabulary) -> bool:
+    """Tell whether ``norm`` is a candidate for ``element`` (action, object, polarity, actor)."""
+    sel = element.select
+    if norm.action.name not in sel.actions:
+        return False
+    if sel.objects is not None and (norm.object is None or norm.object.name not in sel.objects):
+        return False
+    if sel.polarity is not None and vocab.polarity(norm.modality) != sel.polarity:
+        return False
+    return sel.actors is None or norm.actor.name in sel.actors
+
+
+def beneficiary_of(norm: Norm, vocab: Vocabulary) -> Term | None:
+    """The person a norm is for: its beneficiary or, for a right a person holds (``victim MAY claim``), its actor."""
+    if norm.beneficiary is not None:
+        return norm.beneficiary
+    return norm.actor if vocab.knows(norm.actor.name, "person") else None
+
+
+def score_norm(norm: Norm, element: Element, vocab: Vocabulary) -> tuple[float, tuple[str, ...]]:
+    """Run the element's operators on one norm: the lowest factor and every reason given."""
+    factor, reasons = 1.0, []
+    for name, param in element.require.items():
+        outcome = OPERATORS[name]().check(norm, param, vocab)
+        factor = min(factor, outcome.factor)
+        if outcome.reason:
+            reasons.append(outcome.reason)
+    who = beneficiary_of(norm, vocab)
+    narrowing = [q for q in (who.qualifiers if who else ())
+                 if vocab.terms["person_qualifier"][q].get("narrows")]
+    if narrowing:
+        factor = min(factor, 0.5)
+        reasons.append("it covers only persons who are " + " and ".join(
+            vocab.terms["person_qualifier"][q]["description"].rstrip(".").lower() for q in narrowing))
+    return factor, tuple(reasons)
+
+
+def evaluate_element(element: Element, provisions: list[ParsedProvision],
+                     vocab: Vocabulary) -> ElementEvaluation:
+    """Evaluate one element over the given provisions."""
+    wanted = vocab.cells(*split_term_ref(element.select.beneficiary))
+    best: dict[Cell, NormHit] = {}
+    candidates: list[NormHit] = []
+    for provision in provisions:
+        for norm in provision.norms:
+            who = beneficiary_of(norm, vocab)
+            if who is None or not selected(norm, element, vocab):
+                continue
+            cells = vocab.cells(who.name, who.qualifiers) & wanted
+            if not cells:
+                continue
+            hit = NormHit(provision, norm, *score_norm(norm, element, vocab))
+            candidates.append(hit)
+            for cell in cells:
+                if cell not in best or hit.factor > best[cell].factor:
+                    best[cell] = hit
+    score = sum(best[c].factor if c in best else 0.0 for c in wanted) / len(wanted) if wanted else 0.0
+    result = ElementEvaluation(element, score)
+    if not candidates:
+        result.reasons.append(element.missing)
+        return result
+    winners = list({id(best[c]): best[c] for c in sorted(best)}.values())
+    result.evidence = [hit for hit in winners if hit.factor > 0]
+    for hit in winners:
+        if hit.factor < 1:
+            covered = frozenset(c for c in best if best[c] is hit)
+            for reason in hit.reasons:
+                result.reasons.append(f"{hit.provision.provision.id}: {reason} "
+                                      f"(for {vocab.describe_cells(covered)} victims)")
+    uncovered = frozenset(wanted - best.keys())
+    if uncovered:
+        result.reasons.append(f"no provision covers {vocab.describe_cells(uncovered)} victims")
+    return result

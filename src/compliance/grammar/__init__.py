@@ -1,0 +1,1 @@
+"""Grammar, vocabulary and labelled error examples of the norm language (package data)."""

@@ -1,0 +1,211 @@
+"""Read YAML files into plain data while keeping every node's position.
+
+No schema logic lives here. The loader:
+
+* uses PyYAML's C-accelerated safe loader when libyaml is present (pure-Python safe loader otherwise);
+* refuses duplicate keys, merge keys and any tag that would construct an object;
+* keeps dates (and any timestamp) as strings, so that pydantic parses and reports them;
+* reads only ``true``/``false`` as booleans (``no`` stays the string ``"no"``: it is Norway's code);
+* records where each node starts and ends, so later stages can point at ``file:line:column``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from compliance.errors import LoadError, SchemaError
+from compliance.span import Span
+
+_Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+PathKey = tuple[str | int, ...]
+
+_STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
+_BOOL = "tag:yaml.org,2002:bool"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+@dataclass(frozen=True)
+class NodePos:
+    """Where one YAML node stands (0-based, as PyYAML marks are) and how a scalar was written."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    style: str | None = None
+
+
+@dataclass
+class YamlDocument:
+    """A parsed YAML file: its data, the position of every node, and its source lines."""
+
+    path: str
+    data: Any
+    positions: dict[PathKey, NodePos] = field(default_factory=dict)
+    key_positions: dict[PathKey, NodePos] = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)
+
+    def span(self, path: PathKey, *, key: bool = False) -> Span:
+        """Return the span of the node at ``path`` (or of its key), falling back to its nearest ancestor."""
+        table = self.key_positions if key else self.positions
+        probe = tuple(path)
+        while probe:
+            pos = table.get(probe) or self.positions.get(probe)
+            if pos is not None:
+                return Span(self.path, pos.line + 1, pos.column + 1, pos.end_line + 1, pos.end_column + 1)
+            probe = probe[:-1]
+        return Span(self.path, 1, 1)
+
+    def scalar_span(self, path: PathKey, line: int, column: int) -> Span:
+        """Map a 1-based (line, column) inside the string value at ``path`` to a file span.
+
+        Literal block scalars (``|``) and single-line plain or quoted scalars map exactly; other
+        multi-line scalar styles fall back to the start of the value.
+        """
+        pos = self.positions.get(tuple(path))
+        if pos is None:
+            return self.span(path)
+        if pos.style in ("|", ">"):
+            first = pos.line + 1  # content starts on the line after the indicator (0-based)
+            indent = _block_indent(self.lines, first)
+            file_line = first + line - 1
+            if pos.style == ">" and line > 1:
+                return Span(self.path, first + 1, indent + 1)
+            return Span(self.path, file_line + 1, indent + column)
+        if line == 1:
+            shift = 1 if pos.style in ("'", '"') else 0
+            return Span(self.path, pos.line + 1, pos.column + shift + column)
+        return Span(self.path, pos.line + 1, pos.column + 1)
+
+
+def _block_indent(lines: list[str], first: int) -> int:
+    for text in lines[first:]:
+        if text.strip():
+            return len(text) - len(text.lstrip(" "))
+    return 0
+
+
+def load_yaml(path: str | Path, *, display_path: str | None = None) -> YamlDocument:
+    """Read and parse one YAML file whose top level must be a mapping.
+
+    Args:
+        path: The file to read.
+        display_path: How to name the file in errors (defaults to ``str(path)``).
+
+    Raises:
+        LoadError: The file is missing, unreadable, not UTF-8, empty, or not well-formed YAML.
+        SchemaError: The top level is not a mapping.
+    """
+    name = display_path or str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise LoadError("no such file", Span(name)) from None
+    except IsADirectoryError:
+        raise LoadError("is a directory, not a YAML file", Span(name)) from None
+    except OSError as exc:
+        raise LoadError(f"cannot read file: {exc.strerror}", Span(name)) from None
+    return parse_yaml(raw, name)
+
+
+def parse_yaml(raw: bytes | str, name: str) -> YamlDocument:
+    """Parse YAML text (bytes are decoded as UTF-8) into a :class:`YamlDocument`."""
+    if isinstance(raw, bytes):
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            raise LoadError("file is not valid UTF-8 text", Span(name, line, 1)) from None
+    else:
+        text = raw
+    if not text.strip():
+        raise LoadError("file is empty", Span(name))
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise LoadError(f"invalid YAML: {problem}", Span(name, line, col)) from None
+    except yaml.YAMLError as exc:
+        raise LoadError(f"invalid YAML: {exc}", Span(name)) from None
+    if node is None:
+        raise LoadError("file holds no YAML document", Span(name))
+    doc = YamlDocument(path=name, data=None, lines=text.splitlines())
+    doc.data = _construct(node, (), doc)
+    if not isinstance(doc.data, dict):
+        raise SchemaError("the top level must be a mapping of keys to values", doc.span(()))
+    return doc
+
+
+def _pos(node: yaml.Node) -> NodePos:
+    start, end = node.start_mark, node.end_mark
+    style = getattr(node, "style", None)
+    return NodePos(start.line, start.column, end.line, end.column, style)
+
+
+def _span(doc: YamlDocument, node: yaml.Node) -> Span:
+    p = _pos(node)
+    return Span(doc.path, p.line + 1, p.column + 1)
+
+
+def _construct(node: yaml.Node, path: PathKey, doc: YamlDocument) -> Any:
+    doc.positions[path] = _pos(node)
+    if isinstance(node, yaml.MappingNode):
+        if node.tag != _MAP:
+            raise LoadError(f"tag {node.tag!r} is not allowed", _span(doc, node))
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                raise LoadError("merge keys ('<<') are not supported", _span(doc, key_node))
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in (_STR, _INT):
+                raise LoadError("mapping keys must be plain strings", _span(doc, key_node))
+            key = str(key_node.value)
+            if key in result:
+                first = doc.key_positions[(*path, key)]
+                raise LoadError(
+                    f"duplicate key {key!r} (first defined at line {first.line + 1})",
+                    _span(doc, key_node),
+                )
+            doc.key_positions[(*path, key)] = _pos(key_node)
+            result[key] = _construct(value_node, (*path, key), doc)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        if node.tag != _SEQ:
+            raise LoadError(f"tag {node.tag!r} is not allowed", _span(doc, node))
+        return [_construct(item, (*path, i), doc) for i, item in enumerate(node.value)]
+    return _scalar(node, doc)
+
+
+def _scalar(node: yaml.Node, doc: YamlDocument) -> Any:
+    value: str = node.value
+    tag = node.tag
+    if tag in (_STR, _TIMESTAMP):
+        return value
+    if tag == _NULL:
+        return None
+    if tag == _BOOL:
+        lowered = value.lower()
+        return {"true": True, "false": False}.get(lowered, value)
+    if tag == _INT:
+        try:
+            return int(value.replace("_", ""), 0)
+        except ValueError:
+            return value
+    if tag == _FLOAT:
+        try:
+            return float(value.replace("_", ""))
+        except ValueError:
+            return value
+    raise LoadError(f"tag {tag!r} is not allowed", _span(doc, node))

@@ -1,0 +1,111 @@
+"""The statute format: ``legislation/<code>.yaml``. See docs/statute-format.md."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from compliance.model.base import Strict
+
+#: lowercase ISO 3166-1 alpha-2, optionally with an ISO 3166-2 subdivision (``gb-eaw``).
+CODE_PATTERN = r"^[a-z]{2}(-[a-z0-9]{1,3})?$"
+URL_PATTERN = r"^https?://\S+$"
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 ._()/§-]*$"
+
+TextStatus = Literal["verbatim", "excerpt", "paraphrase", "translation"]
+
+
+class Jurisdiction(Strict):
+    """The state or sub-national jurisdiction whose law the file encodes."""
+
+    code: str = Field(pattern=CODE_PATTERN, description="ISO 3166-1 alpha-2 or ISO 3166-2, lower case.")
+    name: str = Field(min_length=1)
+
+
+class TreatyParty(Strict):
+    """A treaty the jurisdiction (or the state it belongs to) is party to."""
+
+    instrument: str = Field(description="An instrument id from rules/instruments.yaml.")
+    signed: dt.date | None = None
+    ratified: dt.date | None = Field(default=None, description="Ratification, acceptance or accession.")
+    in_force: dt.date | None = Field(default=None, description="Entry into force for this state.")
+    source_url: str | None = Field(default=None, pattern=URL_PATTERN)
+    note: str | None = None
+
+    def binding_on(self, day: dt.date) -> bool:
+        """Tell whether the treaty binds the state on ``day`` (in force, else ratified, for it)."""
+        start = self.in_force or self.ratified
+        return start is not None and start <= day
+
+
+class StatuteInstrument(Strict):
+    """An enacted instrument (act, code, regulation) that provisions belong to."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    title: str = Field(min_length=1)
+    citation: str = Field(min_length=1)
+    url: str = Field(pattern=URL_PATTERN)
+    enacted: dt.date | None = None
+    kind: Literal["statute", "regulation", "code", "guidance", "administrative"] = "statute"
+    note: str | None = None
+
+
+class LocalTerm(Strict):
+    """A term that exists only in this jurisdiction (an offence list, a local condition)."""
+
+    category: Literal["condition", "offence"]
+    description: str = Field(min_length=1)
+
+
+class Provision(Strict):
+    """One provision as cited, with its text and the norms that encode it."""
+
+    id: str = Field(pattern=ID_PATTERN, description="The provision as cited, e.g. 's45' or '18 USC 1593'.")
+    instrument: str
+    heading: str = Field(min_length=1)
+    source_url: str = Field(pattern=URL_PATTERN)
+    in_force: dt.date | None = None
+    repealed: dt.date | None = None
+    text: str = Field(min_length=1)
+    text_status: TextStatus
+    text_source: str | None = Field(default=None, description="Where the text was read, if not source_url.")
+    retrieved: dt.date | None = None
+    notes: str | None = None
+    norms: list[str] = Field(default_factory=list)
+    no_norm_reason: str | None = None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Provision:
+        if self.in_force and self.repealed and self.repealed < self.in_force:
+            raise ValueError("repealed date is before the in-force date")
+        return self
+
+    def in_force_on(self, day: dt.date) -> bool:
+        """Tell whether the provision is in force on ``day`` (unknown in-force dates count as in force)."""
+        started = self.in_force is None or self.in_force <= day
+        ended = self.repealed is not None and self.repealed <= day
+        return started and not ended
+
+
+class Statute(Strict):
+    """A jurisdiction's encoded legislation: the whole content of one ``legislation/<code>.yaml``."""
+
+    schema_version: Literal[1] = 1
+    jurisdiction: Jurisdiction
+    treaties: list[TreatyParty] = Field(default_factory=list)
+    instruments: list[StatuteInstrument] = Field(min_length=1)
+    terms: dict[str, LocalTerm] = Field(default_factory=dict)
+    provisions: list[Provision] = Field(min_length=1)
+    notes: str | None = None
+
+    @field_validator("terms")
+    @classmethod
+    def _term_names(cls, value: dict[str, LocalTerm]) -> dict[str, LocalTerm]:
+        import re
+
+        for name in value:
+            if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+                raise ValueError(f"term name {name!r} must be lower case letters, digits and underscores")
+        return value

@@ -1,0 +1,219 @@
+"""The check vocabulary: a table of small operator classes, one per ``require:`` key of a rule element.
+
+Each operator looks at one norm and returns an :class:`Outcome`: a factor from 0 to 1 (1 = the norm
+passes this test) and, below 1, a reason in plain words. Adding an operator is one class plus one
+entry in :data:`OPERATORS`; rule files name operators, never the other way round.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from compliance.ast import Norm, positive_terms, render_cond
+from compliance.vocabulary import Vocabulary
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of one operator on one norm."""
+
+    factor: float
+    reason: str | None = None
+
+
+PASS = Outcome(1.0)
+
+
+def _factor(param: dict[str, Any], key: str, default: float) -> float:
+    value = float(param.get(key, default))
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"'{key}' must be between 0 and 1")
+    return value
+
+
+def _terms(param: dict[str, Any], vocab: Vocabulary, key: str = "terms") -> list[str]:
+    terms = param.get(key)
+    if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
+        raise ValueError(f"'{key}' must be a list of condition terms")
+    for term in terms:
+        if not vocab.knows(term, "condition"):
+            hint = vocab.suggest(term, "condition")
+            raise ValueError(f"unknown condition term {term!r}" + (f"; did you mean {hint!r}?" if hint else ""))
+    return terms
+
+
+def _describe(term: str, vocab: Vocabulary) -> str:
+    entry = vocab.terms["condition"].get(term)
+    text = entry["description"] if entry else term.replace("_", " ")
+    return f"{term} ({text.rstrip('.')})"
+
+
+class Operator:
+    """Base class: ``validate`` checks the rule's parameter at load time; ``check`` tests a norm."""
+
+    name: ClassVar[str]
+    doc: ClassVar[str]
+
+    def validate(self, param: Any, vocab: Vocabulary) -> None:
+        """Raise ``ValueError`` if ``param`` is not a valid parameter."""
+
+    def check(self, norm: Norm, param: Any, vocab: Vocabulary) -> Outcome:
+        """Test ``norm`` against ``param``."""
+        raise NotImplementedError
+
+
+class Force(Operator):
+    """The norm binds with at least this strength (a number 0-1 or a modality key such as ``shall``)."""
+
+    name = "force"
+    doc = "Minimum force: a number 0-1 or a modality key (shall, may, shall_consider, ...)."
+
+    def _required(self, param: Any, vocab: Vocabulary) -> float:
+        if isinstance(param, str):
+            if param not in vocab.modalities:
+                raise ValueError(f"unknown modality {param!r} (known: {', '.join(vocab.modalities)})")
+            return float(vocab.modalities[param]["strength"])
+        if isinstance(param, int | float) and 0 < param <= 1:
+            return float(param)
+        raise ValueError("force must be a number in (0, 1] or a modality key")
+
+    def validate(self, param: Any, vocab: Vocabulary) -> None:  # noqa: D102
+        self._required(param, vocab)
+
+    def check(self, norm: Norm, param: Any, vocab: Vocabulary) -> Outcome:  # noqa: D102
+        required = self._required(param, vocab)
+        strength = vocab.strength(norm.kind, norm.modality, norm.hedges, norm.action.name)
+        if strength >= required:
+            return PASS
+        if norm.kind != "operative":
+            return Outcome(0.0, f"it is a {norm.kind}, not an operative rule")
+        reads = vocab.modalities[norm.modality]["reads"].split(" / ")[0]
+        what = f"'{reads}' ({vocab.modalities[norm.modality]['deontic'].replace('_', ' ')})"
+        if norm.hedges:
+            what += " qualified by " + ", ".join(f"'{h.replace('_', ' ')}'" for h in norm.hedges)
+        return Outcome(round(strength / required, 4), f"it is {what}, weaker than the standard requires")
+
+
+class ForbiddenConditions(Operator):
+    """The norm must not make its effect depend on any of these conditions."""
+
+    name = "forbidden_conditions"
+    doc = "{terms: [condition...], factor: 0-1}: a norm whose IF/WHEN/WHERE requires one scores `factor`."
+
+    def validate(self, param: Any, vocab: Vocabulary) -> None:  # noqa: D102
+        _terms(param, vocab)
+        _factor(param, "factor", 0.0)
+
+    def check(self, norm: Norm, param: Any, vocab: Vocabulary) -> Outcome:  # noqa: D102
+        forbidden = set(param["terms"])
+        for clause in norm.clauses_of("if"):
+            hits = [t.name for t in positive_terms(clause.cond) if t.name in forbidden]
+            if hits:
+                return Outcome(_factor(param, "factor", 0.0),
+                               "it applies only if " + " and ".join(_describe(h, vocab) for h in hits))
+        return PASS
+
+
+class AllowedConditions(Operator):
+    """Conditions beyond these make the norm narrower than the standard."""
+
+    name = "allowed_conditions"
+    doc = "{terms: [condition...], factor: 0-1}: any other condition in IF/WHEN/WHERE scores `factor`."
+
+    def validate(self, param: Any, vocab: Vocabulary) -> None:  # noqa: D102
+        _terms(param, vocab)
+        _factor(param, "factor", 0.5)
+
+    def check(self, norm: Norm, param: Any, vocab: Vocabulary) -> Outcome:  # noqa: D102
+        allowed = set(param["terms"])
+        extra: list[str] = []
+        for clause in norm.clauses_of("if"):
+            extra += [t.name for t in positive_terms(clause.cond) if t.name not in allowed]
+        if not extra:
+            return PASS
+        listed = " and ".join(_describe(t, vocab) for t in dict.fromkeys(extra))
+        return Outcome(_factor(param, "factor", 0.5), f"it adds a condition the standard does not have: {listed}")
+
+
+class Exceptions(Operator):
+    """UNLESS/EXCEPT clauses, other than the allowed ones, narrow the norm."""
+
+    name = "exceptions"
+    doc = "{allowed: [condition...], factor: 0-1}: an UNLESS/EXCEPT clause outside `allowed` scores `factor`."
+
+    def validate(self, param: Any, vocab: Vocabulary) -> None:  # noqa: D102
+        if param.get("allowed"):
+            _terms(param, vocab, "allowed")
+        _factor(param, "factor", 0.5)
+
+    def check(self, norm: Norm, param: Any, vocab: Vocabulary) -> Outcome:  # noqa: D102
+        allowed = set(param.get("allowed") or [])
+        for clause in norm.clauses_of("unless", "except"):
+            terms = {t.name for t in positive_terms(clause.cond)}
+            if not terms <= allowed:
+                word = "except" if clause.kind == "except" else "unless"
+                return Outcome(_factor(param, "factor", 0.5),
+                               f"it does not apply {word} {render_cond(clause.cond)}")
+        return PASS
+
+
+class Duration(Operator):
+    """The norm states a period of at least a floor (units converted to days)."""
+
+    name = "duration"
+    doc = "{at_least: N, unit: days|weeks|months|years, factor_missing: 0-1, factor_below: 0-1}."
+
+    def validate(self, param: Any, vocab: Vocabulary) -> None:  # noqa: D102
+        if not isinstance(param.get("at_least"), int | float):
+            raise ValueError("'at_least' must be a number")
+        if not vocab.knows(str(param.get("unit")), "unit"):
+            raise ValueError(f"unknown unit {param.get('unit')!r}")
+        _factor(param, "factor_missing", 0.5)
+        _factor(param, "factor_below", 0.5)
+
+    def check(self, norm: Norm, param: Any, vocab: Vocabulary) -> Outcome:  # noqa: D102
+        units = vocab.terms["unit"]
+        floor = float(param["at_least"]) * float(units[param["unit"]]["days"])
+        floor_text = f"{param['at_least']} {param['unit']}"
+        if norm.duration is None:
+            return Outcome(_factor(param, "factor_missing", 0.5), f"it states no period (the floor is {floor_text})")
+        days = norm.duration.value * float(units[norm.duration.unit]["days"])
+        guaranteed = norm.duration.comparator in ("ge", "gt", "eq")
+        if days >= floor and guaranteed:
+            return PASS
+        return Outcome(_factor(param, "factor_below", 0.5),
+                       f"its period ({norm.duration}) does not guarantee the floor of {floor_text}")
+
+
+class Kinds(Operator):
+    """The object names at least one of these kinds (e.g. ``assistance[accommodation]``)."""
+
+    name = "kinds"
+    doc = "{any_of: [kind...], factor_unspecified: 0-1}: a norm of unspecified kind scores `factor_unspecified`."
+
+    def validate(self, param: Any, vocab: Vocabulary) -> None:  # noqa: D102
+        kinds = param.get("any_of")
+        if not isinstance(kinds, list) or not kinds:
+            raise ValueError("'any_of' must be a non-empty list of kinds")
+        for kind in kinds:
+            if not vocab.knows(kind, "object_qualifier"):
+                raise ValueError(f"unknown kind {kind!r}")
+        _factor(param, "factor_unspecified", 0.5)
+
+    def check(self, norm: Norm, param: Any, vocab: Vocabulary) -> Outcome:  # noqa: D102
+        wanted = param["any_of"]
+        given = norm.object.qualifiers if norm.object else ()
+        if any(k in given for k in wanted):
+            return PASS
+        names = " or ".join(k.replace("_", " ") for k in wanted)
+        if not given:
+            return Outcome(_factor(param, "factor_unspecified", 0.5),
+                           f"it does not say that it includes {names}")
+        return Outcome(0.0, f"it covers {', '.join(given)} but not {names}")
+
+
+#: Operator name -> class. Rule files may use only these names under ``require:``.
+OPERATORS: dict[str, type[Operator]] = {
+    cls.name: cls for cls in (Force, ForbiddenConditions, AllowedConditions, Exceptions, Duration, Kinds)
+}

@@ -1,0 +1,163 @@
+"""Load ``rules/`` into a closed, cross-checked :class:`~compliance.model.rules.RuleSet`."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from compliance.errors import ComplianceError, ErrorList, RuleError
+from compliance.loader import YamlDocument, load_yaml
+from compliance.model.rules import InstrumentsFile, Requirement, RuleFile, RuleSet, Scoring
+from compliance.norms import parse_norm
+from compliance.operators import OPERATORS
+from compliance.validate import validate_document
+from compliance.vocabulary import Vocabulary, load_vocabulary
+
+_TERM_REF = re.compile(r"^([a-z][a-z0-9_]*)(?:\[([a-z0-9_, ]+)\])?$")
+
+
+def load_rules(directory: str | Path, vocab: Vocabulary | None = None) -> RuleSet:
+    """Load and check every rule file under ``directory``.
+
+    The directory holds ``instruments.yaml``, ``scoring.yaml`` and requirement files in
+    sub-directories (``<instrument>/<article>.yaml``).
+
+    Raises:
+        ErrorList: Every problem found, each positioned in its rule file.
+    """
+    vocab = vocab or load_vocabulary()
+    root = Path(directory)
+    errors: list[ComplianceError] = []
+
+    def guarded(path: Path) -> YamlDocument | None:
+        try:
+            return load_yaml(path)
+        except ComplianceError as exc:
+            errors.append(exc)
+        return None
+
+    instruments_doc = guarded(root / "instruments.yaml")
+    scoring_doc = guarded(root / "scoring.yaml")
+    if instruments_doc is None or scoring_doc is None:
+        raise ErrorList(errors)
+    instruments = validate_document(instruments_doc, InstrumentsFile)
+    scoring = validate_document(scoring_doc, Scoring)
+    known_instruments = {i.id: i for i in instruments.instruments}
+    areas = {a.id for a in scoring.areas}
+    requirements: list[Requirement] = []
+    origins: dict[str, tuple[str, int]] = {}
+    for path in sorted(root.glob("*/*.yaml")):
+        doc = guarded(path)
+        if doc is not None:
+            doc.path = f"{root.name}/{path.relative_to(root).as_posix()}"
+        if doc is None:
+            continue
+        try:
+            rule_file = validate_document(doc, RuleFile)
+        except ErrorList as exc:
+            errors += exc.errors
+            continue
+        for index, req in enumerate(rule_file.requirements):
+            where = ("requirements", index)
+            if req.id in origins:
+                file, line = origins[req.id]
+                errors.append(RuleError(f"duplicate rule id {req.id!r} (first in {file}:{line})",
+                                        doc.span((*where, "id"))))
+                continue
+            origins[req.id] = (doc.path, doc.span(where).line)
+            errors += _check_requirement(req, doc, where, known_instruments.keys(), areas, vocab)
+            requirements.append(req)
+    if errors:
+        raise ErrorList(errors)
+    return RuleSet(version=instruments.rules_version, instruments=known_instruments,
+                   requirements=requirements, scoring=scoring, origins=origins)
+
+
+def check_rule_file(doc: YamlDocument, rules: RuleSet, vocab: Vocabulary | None = None) -> RuleFile:
+    """Validate one requirement file on its own, against the instruments and areas of ``rules``.
+
+    Raises:
+        ErrorList: Every problem found, positioned in the file.
+    """
+    vocab = vocab or load_vocabulary()
+    rule_file = validate_document(doc, RuleFile)
+    areas = {a.id for a in rules.scoring.areas}
+    errors: list[ComplianceError] = []
+    for index, req in enumerate(rule_file.requirements):
+        errors += _check_requirement(req, doc, ("requirements", index), rules.instruments.keys(), areas, vocab)
+    if errors:
+        raise ErrorList(errors)
+    return rule_file
+
+
+def _check_requirement(req: Requirement, doc: YamlDocument, where: tuple[str | int, ...],
+                       instruments: object, areas: set[str], vocab: Vocabulary) -> list[ComplianceError]:
+    errors: list[ComplianceError] = []
+    if req.instrument not in instruments:  # type: ignore[operator]
+        errors.append(RuleError(f"unknown instrument {req.instrument!r}", doc.span((*where, "instrument"))))
+    if req.area not in areas:
+        errors.append(RuleError(f"unknown area {req.area!r} (areas: {', '.join(sorted(areas))})",
+                                doc.span((*where, "area"))))
+    seen: set[str] = set()
+    for e_index, element in enumerate(req.elements):
+        at = (*where, "elements", e_index)
+        if element.id in seen:
+            errors.append(RuleError(f"duplicate element id {element.id!r}", doc.span((*at, "id"))))
+        seen.add(element.id)
+        errors += _check_selector(element.select.model_dump(), doc, (*at, "select"), vocab)
+        for name, param in element.require.items():
+            operator = OPERATORS.get(name)
+            if operator is None:
+                errors.append(RuleError(
+                    f"unknown operator {name!r} (operators: {', '.join(sorted(OPERATORS))})",
+                    doc.span((*at, "require", name), key=True)))
+                continue
+            try:
+                operator().validate(param, vocab)
+            except (ValueError, TypeError, AttributeError) as exc:
+                errors.append(RuleError(f"operator {name!r}: {exc}", doc.span((*at, "require", name))))
+    for group, examples in (("pass", req.examples.pass_), ("fail", req.examples.fail)):
+        for x_index, example in enumerate(examples):
+            local = vocab.with_local(dict(example.terms))
+            for n_index, text in enumerate(example.norms):
+                path = (*where, "examples", group, x_index, "norms", n_index)
+
+                def locate(line: int, column: int, path: tuple[str | int, ...] = path) -> object:
+                    return doc.scalar_span(path, line, column)
+
+                try:
+                    parse_norm(text, local, locate)  # type: ignore[arg-type]
+                except ComplianceError as exc:
+                    errors.append(exc)
+    return errors
+
+
+def _check_selector(select: dict[str, object], doc: YamlDocument, at: tuple[str | int, ...],
+                    vocab: Vocabulary) -> list[ComplianceError]:
+    errors: list[ComplianceError] = []
+    checks = {"actions": "action", "objects": "object", "actors": "actor"}
+    for key, category in checks.items():
+        for term in select.get(key) or []:  # type: ignore[attr-defined]
+            if not vocab.knows(str(term), category, "person" if key == "actors" else category):
+                hint = vocab.suggest(str(term), category)
+                errors.append(RuleError(
+                    f"unknown {category} term {term!r}" + (f"; did you mean {hint!r}?" if hint else ""),
+                    doc.span((*at, key))))
+    match = _TERM_REF.match(str(select["beneficiary"]))
+    if not match or not vocab.knows(match.group(1), "person"):
+        errors.append(RuleError(f"beneficiary {select['beneficiary']!r} is not a person term",
+                                doc.span((*at, "beneficiary"))))
+    else:
+        for qualifier in (match.group(2) or "").replace(" ", "").split(","):
+            if qualifier and not vocab.knows(qualifier, "person_qualifier"):
+                errors.append(RuleError(f"unknown qualifier {qualifier!r}", doc.span((*at, "beneficiary"))))
+    return errors
+
+
+def split_term_ref(text: str) -> tuple[str, tuple[str, ...]]:
+    """Split ``'victim[child, foreign]'`` into ``('victim', ('child', 'foreign'))``."""
+    match = _TERM_REF.match(text.strip())
+    if not match:
+        raise ValueError(f"not a term reference: {text!r}")
+    quals = tuple(q for q in (match.group(2) or "").replace(" ", "").split(",") if q)
+    return match.group(1), quals

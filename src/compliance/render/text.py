@@ -1,0 +1,42 @@
+"""Plain-text output: a summary, then one ``file:line:column: [status] ...`` line per requirement.
+
+Text output is for people and may change between versions; machines should read JSON.
+"""
+
+from __future__ import annotations
+
+from compliance.model.results import Report, RequirementResult
+
+_MARK = {"met": "met", "partial": "partial", "missing": "missing"}
+
+
+def _locate(report: Report, req: RequirementResult) -> str:
+    if req.evidence:
+        ev = min(req.evidence, key=lambda e: (e.line, e.column))
+        return f"{ev.file}:{ev.line}:{ev.column}"
+    return f"{report.file}:1:1"
+
+
+def _one(report: Report) -> list[str]:
+    j = report.jurisdiction
+    bind = "" if report.binding_score is None else f"; binding instruments only: {report.binding_score}/100"
+    lines = [f"{j.name} ({j.code}) — {report.file}",
+             f"  overall {report.score}/100 ({report.status}){bind}; as of {report.as_of}; "
+             f"rules {report.rules_version}"]
+    for inst in report.instruments:
+        lines.append(f"  {inst.name}: {'binding' if inst.binding else 'benchmark'} — {inst.basis}")
+    for area_id, area in report.areas.items():
+        lines.append(f"  {area_id:<16} {area.score:>3}/100  {area.status}")
+    lines.append("")
+    for req in report.requirements:
+        scope = "binding" if req.binding else "benchmark"
+        lines.append(f"{_locate(report, req)}: [{_MARK[req.status]}] {req.id} {req.instrument} "
+                     f"Art {req.article} ({scope}) {req.score}/100: {req.title}")
+        lines += [f"    - {gap}" for gap in req.gaps]
+    return lines
+
+
+def render_text(reports: list[Report]) -> str:
+    """Render each report as a summary followed by one line per requirement."""
+    blocks = ["\n".join(_one(r)) for r in reports]
+    return "\n\n".join(blocks) + "\n"

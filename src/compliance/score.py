@@ -1,0 +1,143 @@
+"""Aggregate element evaluations into requirement, area and overall scores, and build the report.
+
+The arithmetic is the one published in ``rules/scoring.yaml`` (``method``): weighted means, with
+statuses from unrounded values (100 = met, 0 = missing, otherwise partial).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+
+from compliance.evaluate import ElementEvaluation, NormHit
+from compliance.model.results import (
+    AreaResult,
+    ElementResult,
+    Evidence,
+    InstrumentStatus,
+    JurisdictionInfo,
+    Report,
+    RequirementResult,
+    Status,
+)
+from compliance.model.rules import Requirement, RuleSet
+from compliance.norms import ParsedStatute
+
+_EPSILON = 1e-9
+
+
+def status_of(score: float) -> Status:
+    """Status of a 0-100 score.
+
+    >>> status_of(100.0), status_of(0.0), status_of(42.5)
+    ('met', 'missing', 'partial')
+    """
+    if score >= 100 - _EPSILON:
+        return "met"
+    if score <= _EPSILON:
+        return "missing"
+    return "partial"
+
+
+def display(score: float) -> int:
+    """Round a score half up for display, never showing 100 or 0 for a partial score.
+
+    >>> display(99.6), display(0.2), display(50.5)
+    (99, 1, 51)
+    """
+    shown = math.floor(score + 0.5)
+    if status_of(score) == "partial":
+        return min(max(shown, 1), 99)
+    return shown
+
+
+def weighted_mean(pairs: Iterable[tuple[float, float]]) -> float | None:
+    """Mean of ``(value, weight)`` pairs; ``None`` for no pairs.
+
+    >>> weighted_mean([(100, 3), (0, 1)])
+    75.0
+    """
+    items = list(pairs)
+    total = sum(w for _, w in items)
+    return sum(v * w for v, w in items) / total if total else None
+
+
+def requirement_score(evaluations: list[ElementEvaluation]) -> float:
+    """Weighted mean of element scores, on 0-100."""
+    mean = weighted_mean((e.score * 100, e.element.weight) for e in evaluations)
+    return mean or 0.0
+
+
+def binding_instruments(statute: ParsedStatute, rules: RuleSet, as_of: dt.date) -> list[InstrumentStatus]:
+    """For each instrument of the rule set, whether it binds the jurisdiction on ``as_of`` and why."""
+    parties = {t.instrument: t for t in statute.statute.treaties}
+    out = []
+    for inst in rules.instruments.values():
+        party = parties.get(inst.id)
+        if inst.kind == "soft_law":
+            binding, basis = False, "soft law: a benchmark"
+        elif party is None:
+            binding, basis = False, "not a party: evaluated as a benchmark"
+        elif party.binding_on(as_of):
+            start = party.in_force or party.ratified
+            binding, basis = True, f"party (binding since {start})"
+        else:
+            binding, basis = False, "party only after this date, or dates not recorded: a benchmark"
+        out.append(InstrumentStatus(id=inst.id, name=inst.name, binding=binding, basis=basis))
+    return out
+
+
+def _evidence(hit: NormHit, element_id: str) -> Evidence:
+    p = hit.provision.provision
+    span = hit.norm.span or hit.provision.span
+    return Evidence(provision=p.id, instrument=p.instrument, heading=p.heading, element=element_id,
+                    norm=hit.norm.text, score=round(hit.factor, 4), file=span.file, line=span.line,
+                    column=span.column, text_status=p.text_status, source_url=p.source_url)
+
+
+def requirement_result(req: Requirement, evaluations: list[ElementEvaluation], rules: RuleSet,
+                       binding: bool) -> RequirementResult:
+    """Build the result of one requirement from its element evaluations."""
+    exact = requirement_score(evaluations)
+    elements, evidence, gaps = [], [], []
+    for ev in evaluations:
+        e_status = status_of(ev.score * 100)
+        elements.append(ElementResult(id=ev.element.id, description=ev.element.description,
+                                      weight=ev.element.weight, score=round(ev.score, 4),
+                                      status=e_status, reasons=ev.reasons))
+        evidence += [_evidence(hit, ev.element.id) for hit in ev.evidence]
+        if e_status != "met":
+            gaps += [f"{ev.element.description} — {reason}" for reason in ev.reasons]
+    file, line = rules.origins.get(req.id, ("", 0))
+    return RequirementResult(
+        id=req.id, title=req.title, area=req.area, instrument=rules.instruments[req.instrument].name,
+        instrument_id=req.instrument, article=req.article, modality=req.modality, binding=binding,
+        weight=req.weight, status=status_of(exact), score=display(exact), exact_score=round(exact, 4),
+        elements=elements, evidence=evidence, gaps=gaps, recommendation=req.recommendation.strip(),
+        treaty_text=req.treaty_text.strip(), treaty_text_status=req.treaty_text_status,
+        source_url=req.source_url, rule_file=file, rule_line=line)
+
+
+def build_report(statute: ParsedStatute, rules: RuleSet, results: list[RequirementResult],
+                 instruments: list[InstrumentStatus], as_of: dt.date) -> Report:
+    """Aggregate requirement results into area and overall scores."""
+    counted = [r for r in results if r.binding or rules.scoring.include_benchmarks]
+    areas: dict[str, AreaResult] = {}
+    area_scores: list[tuple[float, float]] = []
+    for area in rules.scoring.areas:
+        members = [r for r in counted if r.area == area.id]
+        mean = weighted_mean((r.exact_score, r.weight) for r in members)
+        if mean is None:
+            continue
+        areas[area.id] = AreaResult(title=area.title, score=display(mean), status=status_of(mean),
+                                    requirements=len(members))
+        area_scores.append((mean, area.weight))
+    overall = weighted_mean(area_scores) or 0.0
+    binding = weighted_mean((r.exact_score, r.weight) for r in results if r.binding)
+    jur = statute.statute.jurisdiction
+    return Report(
+        rules_version=rules.version, jurisdiction=JurisdictionInfo(code=jur.code, name=jur.name),
+        file=statute.path, as_of=as_of.isoformat(), score=display(overall), status=status_of(overall),
+        binding_score=None if binding is None else display(binding), areas=areas,
+        instruments=instruments, requirements=results, scoring_method=rules.scoring.method.strip())

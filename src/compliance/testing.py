@@ -1,0 +1,42 @@
+"""Helpers to evaluate rule examples and test cases: a statute made of a few norms, no file needed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from compliance.model.legislation import LocalTerm, Statute
+from compliance.model.results import RequirementResult
+from compliance.model.rules import Requirement, RuleSet
+from compliance.norms import ParsedProvision, ParsedStatute, parse_norm
+from compliance.score import requirement_result
+from compliance.evaluate import evaluate
+from compliance.span import Span
+from compliance.vocabulary import load_vocabulary
+
+_DAY = dt.date(2000, 1, 1)
+
+
+def statute_from_norms(norms: list[str], terms: dict[str, str] | None = None,
+                       name: str = "<example>") -> ParsedStatute:
+    """Build a one-provision statute holding ``norms`` (with optional local terms: name -> category)."""
+    local = {k: LocalTerm(category=v, description=k) for k, v in (terms or {}).items()}  # type: ignore[arg-type]
+    statute = Statute.model_validate({
+        "jurisdiction": {"code": "xx", "name": name},
+        "instruments": [{"id": "example", "title": "Example", "citation": "n/a", "url": "https://example.org"}],
+        "terms": {k: v.model_dump() for k, v in local.items()},
+        "provisions": [{"id": "s1", "instrument": "example", "heading": "Example",
+                        "source_url": "https://example.org", "text": "(example)",
+                        "text_status": "paraphrase", "norms": norms}],
+    })
+    vocab = load_vocabulary().with_local({k: v.category for k, v in local.items()})
+    parsed = tuple(parse_norm(text, vocab, lambda line, col: Span(name, line, col)) for text in norms)
+    provision = ParsedProvision(statute.provisions[0], parsed, Span(name))
+    return ParsedStatute(statute, name, (provision,))
+
+
+def run_requirement(requirement: Requirement, rules: RuleSet, norms: list[str],
+                    terms: dict[str, str] | None = None) -> RequirementResult:
+    """Evaluate one requirement against a statute made of ``norms``."""
+    statute = statute_from_norms(norms, terms)
+    evaluations = evaluate(statute, requirement, load_vocabulary(), _DAY)
+    return requirement_result(requirement, evaluations, rules, binding=True)

@@ -1,0 +1,136 @@
+"""Turn loaded YAML into validated models, mapping every pydantic error back to ``file:line:column``."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from compliance.errors import ComplianceError, ErrorList, SchemaError
+from compliance.loader import PathKey, YamlDocument
+from compliance.model.legislation import Statute
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validate_document(doc: YamlDocument, model: type[M], data: Any = None, prefix: PathKey = ()) -> M:
+    """Validate ``doc.data`` (or ``data`` found at ``prefix`` in the document) against ``model``.
+
+    Raises:
+        ErrorList: One positioned :class:`SchemaError` per problem, sorted by position.
+    """
+    try:
+        return model.model_validate(doc.data if data is None else data)
+    except ValidationError as exc:
+        raise ErrorList([_to_error(doc, model, err, prefix) for err in exc.errors()]) from None
+
+
+def _to_error(doc: YamlDocument, model: type[BaseModel], err: Any, prefix: PathKey) -> SchemaError:
+    loc: PathKey = (*prefix, *(p for p in err["loc"] if not _is_union_tag(p)))
+    kind = err["type"]
+    where = _dotted(loc)
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        allowed = _allowed_keys(model, loc[len(prefix):-1])
+        hint = f" (allowed keys: {', '.join(allowed)})" if allowed else ""
+        return SchemaError(f"unknown key {key!r}{hint}", doc.span(loc, key=True))
+    if kind == "missing":
+        return SchemaError(f"missing required key {str(loc[-1])!r}", doc.span(loc[:-1]))
+    message = str(err["msg"])
+    if message.startswith("Value error, "):
+        message = message[len("Value error, "):]
+    if kind.startswith("date") or kind == "date_from_datetime_parsing":
+        message = f"invalid date {err.get('input')!r}: use YYYY-MM-DD"
+    elif kind == "string_pattern_mismatch":
+        message = f"invalid value {err.get('input')!r}: {_pattern_hint(str(loc[-1]))}"
+    elif kind == "literal_error":
+        message = f"invalid value {err.get('input')!r}: {message.replace('Input should be', 'expected')}"
+    return SchemaError(f"{where}: {message}" if where else message, doc.span(loc))
+
+
+def _is_union_tag(part: Any) -> bool:
+    return isinstance(part, str) and part in {"date", "str", "int", "float", "bool", "none"}
+
+
+def _dotted(loc: PathKey) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+_PATTERN_HINTS = {
+    "code": "a lower-case ISO 3166 code such as 'gb-eaw' or 'us'",
+    "url": "an http(s) URL",
+    "source_url": "an http(s) URL",
+    "id": "letters, digits and . _ ( ) / - only",
+    "article": "an article number with optional paragraphs, e.g. '26' or '12(6)'",
+}
+
+
+def _pattern_hint(key: str) -> str:
+    return _PATTERN_HINTS.get(key, "does not have the expected form")
+
+
+def _allowed_keys(model: type[BaseModel], loc: PathKey) -> list[str]:
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = getattr(current, "model_fields", {}).get(part)
+        if field is None:
+            return []
+        current = _inner_model(field.annotation)
+        if current is None:
+            return []
+    fields = getattr(current, "model_fields", {})
+    return [f.alias or name for name, f in fields.items()]
+
+
+def _inner_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def validate_statute(doc: YamlDocument, instrument_ids: set[str]) -> Statute:
+    """Validate a statute document and its cross-references.
+
+    Args:
+        doc: The loaded YAML file.
+        instrument_ids: Ids of the international instruments the rule set knows.
+
+    Raises:
+        ErrorList: Schema errors, unknown references or duplicate ids, each positioned.
+    """
+    statute = validate_document(doc, Statute)
+    errors: list[ComplianceError] = []
+    local_ids = [i.id for i in statute.instruments]
+    for index, treaty in enumerate(statute.treaties):
+        if treaty.instrument not in instrument_ids:
+            errors.append(SchemaError(
+                f"unknown instrument {treaty.instrument!r} (known: {', '.join(sorted(instrument_ids))})",
+                doc.span(("treaties", index, "instrument"))))
+    seen: dict[str, int] = {}
+    for index, provision in enumerate(statute.provisions):
+        if provision.instrument not in local_ids:
+            errors.append(SchemaError(
+                f"unknown instrument {provision.instrument!r}; declare it under 'instruments' "
+                f"(declared: {', '.join(local_ids)})", doc.span(("provisions", index, "instrument"))))
+        key = f"{provision.instrument}/{provision.id}"
+        if key in seen:
+            first = doc.span(("provisions", seen[key], "id")).line
+            errors.append(SchemaError(f"duplicate provision {provision.id!r} (first at line {first})",
+                                      doc.span(("provisions", index, "id"))))
+        seen.setdefault(key, index)
+        if not provision.norms and not provision.no_norm_reason:
+            errors.append(SchemaError(
+                "a provision needs 'norms' or a 'no_norm_reason' saying why it encodes none",
+                doc.span(("provisions", index, "id"))))
+    if errors:
+        raise ErrorList(errors)
+    return statute

@@ -1,0 +1,136 @@
+"""The closed vocabulary of the norm language, loaded from ``grammar/vocabulary.yaml``.
+
+A term belongs to one category (actor, action, object, person, condition, offence, unit).
+Statute files may add jurisdiction-local ``condition`` and ``offence`` terms; nothing else.
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+#: The categories a term can belong to, and the YAML section of each.
+CATEGORIES: dict[str, str] = {
+    "actor": "actors",
+    "action": "actions",
+    "object": "objects",
+    "person": "persons",
+    "condition": "conditions",
+    "offence": "offences",
+    "unit": "units",
+    "person_qualifier": "person_qualifiers",
+    "object_qualifier": "object_qualifiers",
+}
+
+#: Categories a statute may extend with local terms.
+LOCAL_CATEGORIES = ("condition", "offence")
+
+Cell = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Terms by category, modality strengths, hedge factors and the beneficiary cell space."""
+
+    terms: dict[str, dict[str, dict[str, Any]]]
+    modalities: dict[str, dict[str, Any]]
+    kinds: dict[str, dict[str, Any]]
+    hedges: dict[str, dict[str, Any]]
+    dimensions: dict[str, tuple[str, ...]]
+    local: dict[str, str] = field(default_factory=dict)  # local term -> category
+
+    def category_of(self, name: str) -> list[str]:
+        """Return every category that knows ``name`` (usually one)."""
+        found = [cat for cat, table in self.terms.items() if name in table]
+        if name in self.local:
+            found.append(self.local[name])
+        return found
+
+    def knows(self, name: str, *categories: str) -> bool:
+        """Tell whether ``name`` is a term of one of ``categories``."""
+        return any(cat in categories for cat in self.category_of(name))
+
+    def suggest(self, name: str, *categories: str) -> str | None:
+        """Return the closest known term of the given categories, if any is close."""
+        pool = [t for cat in categories for t in self.terms.get(cat, {})]
+        pool += [t for t, cat in self.local.items() if cat in categories]
+        match = difflib.get_close_matches(name, pool, n=1, cutoff=0.6)
+        return match[0] if match else None
+
+    def with_local(self, local: dict[str, str]) -> Vocabulary:
+        """Return a copy extended with a statute's local terms (term -> category)."""
+        return Vocabulary(self.terms, self.modalities, self.kinds, self.hedges, self.dimensions, dict(local))
+
+    def strength(self, kind: str, modality: str, hedges: tuple[str, ...], action: str) -> float:
+        """Force of a norm on a 0-1 scale: kind x modality x hedges (a permission to claim is a right)."""
+        base = float(self.modalities[modality]["strength"])
+        if self.terms["action"].get(action, {}).get("entitlement") and base > 0:
+            base = 1.0
+        value = float(self.kinds[kind]["strength"]) * base
+        for hedge in hedges:
+            value *= float(self.hedges[hedge]["factor"])
+        return value
+
+    def polarity(self, modality: str) -> str:
+        """Return ``positive`` or ``negative`` for a modality key."""
+        return str(self.modalities[modality]["polarity"])
+
+    def all_cells(self) -> frozenset[Cell]:
+        """Every cell of the beneficiary space."""
+        return frozenset(itertools.product(*self.dimensions.values()))
+
+    def cells(self, name: str, qualifiers: tuple[str, ...] = ()) -> frozenset[Cell]:
+        """The beneficiary cells a person term covers (empty if it is not on the victim space)."""
+        person = self.terms["person"].get(name)
+        if person is None or "cells" not in person:
+            return frozenset()
+        allowed = {dim: set(values) for dim, values in self.dimensions.items()}
+        for dim, values in person["cells"].items():
+            allowed[dim] &= set(values)
+        for qualifier in qualifiers:
+            for dim, values in self.terms["person_qualifier"][qualifier].get("cells", {}).items():
+                allowed[dim] &= set(values)
+        return frozenset(itertools.product(*(sorted(allowed[d]) for d in self.dimensions)))
+
+    def describe_cells(self, cells: frozenset[Cell]) -> str:
+        """Describe a set of cells in words, dimension by dimension.
+
+        A dimension whose every value is present is left out: ``adult, foreign`` rather than a list.
+        """
+        if not cells:
+            return "nobody"
+        parts = []
+        for index, dim in enumerate(self.dimensions):
+            values = sorted({cell[index] for cell in cells}, key=list(self.dimensions[dim]).index)
+            if len(values) < len(self.dimensions[dim]):
+                parts.append(" or ".join(v.replace("_", " ") for v in values))
+        exact = frozenset(itertools.product(*(
+            sorted({c[i] for c in cells}) for i in range(len(self.dimensions)))))
+        text = ", ".join(parts) if parts else "all"
+        return text if exact == cells else f"some of: {text}"
+
+
+def _load_yaml_resource(name: str) -> dict[str, Any]:
+    text = resources.files("compliance").joinpath("grammar").joinpath(name).read_text(encoding="utf-8")
+    data: dict[str, Any] = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return data
+
+
+@cache
+def load_vocabulary() -> Vocabulary:
+    """Load the packaged vocabulary (cached)."""
+    data = _load_yaml_resource("vocabulary.yaml")
+    terms = {cat: dict(data.get(section) or {}) for cat, section in CATEGORIES.items()}
+    return Vocabulary(
+        terms=terms,
+        modalities=data["modalities"],
+        kinds=data["kinds"],
+        hedges=data["hedges"],
+        dimensions={k: tuple(v) for k, v in data["dimensions"].items()},
+    )
