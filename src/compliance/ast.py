@@ -114,7 +114,8 @@ def render_cond(cond: Cond, top: bool = True) -> str:
     if isinstance(cond, Member):
         return f"{cond.item} IN {cond.collection}"
     if isinstance(cond, Compare):
-        return f"{cond.term} {cond.quantity}"
+        quantity = str(cond.quantity)
+        return f"{cond.term} {quantity if cond.quantity.comparator != 'eq' else '= ' + quantity}"
     if isinstance(cond, Not):
         return f"NOT {render_cond(cond.operand, False)}"
     word = " AND " if isinstance(cond, And) else " OR "
@@ -161,9 +162,41 @@ class Norm:
     duration: Quantity | None = None
     hedges: tuple[str, ...] = ()
     clauses: tuple[Clause, ...] = ()
-    text: str = ""
+    text: str = field(default="", compare=False)
     span: Span | None = field(default=None, compare=False)
 
     def clauses_of(self, *kinds: str) -> tuple[Clause, ...]:
         """Return the clauses of the given kinds, in order."""
         return tuple(c for c in self.clauses if c.kind in kinds)
+
+
+_MODALITY_WORDS = {
+    "shall": "SHALL", "shall_not": "SHALL NOT", "may": "MAY", "need_not": "NEED NOT",
+    "shall_consider": "SHALL CONSIDER", "shall_endeavour": "SHALL ENDEAVOUR TO",
+    "should": "SHOULD", "should_not": "SHOULD NOT",
+}
+_CLAUSE_WORDS = {"if": "IF", "unless": "UNLESS", "except": "EXCEPT", "until": "UNTIL", "during": "DURING"}
+
+
+def render_norm(norm: Norm) -> str:
+    """Print a norm in canonical form (one line); parsing the result gives back an equal norm.
+
+    >>> n = Norm("operative", Term("court"), "shall_not", Term("convict"), beneficiary=Term("victim", ("adult",)))
+    >>> render_norm(n)
+    'court SHALL NOT convict victim[adult]'
+    """
+    parts = [] if norm.kind == "operative" else [f"{norm.kind.upper()}:"]
+    parts += [str(norm.actor), _MODALITY_WORDS[norm.modality], str(norm.action)]
+    if norm.object is not None:
+        parts.append(str(norm.object))
+    if norm.beneficiary is not None:
+        parts.append(f"TO {norm.beneficiary}" if norm.object is not None else str(norm.beneficiary))
+    if norm.offence is not None:
+        parts.append(f"OF {norm.offence}")
+    if norm.counterparty is not None:
+        parts.append(f"FROM {norm.counterparty}")
+    if norm.duration is not None:
+        parts.append(f"FOR {norm.duration}")
+    parts += [h.replace("_", " ").upper() for h in norm.hedges]
+    parts += [f"{_CLAUSE_WORDS[c.kind]} {render_cond(c.cond)}" for c in norm.clauses]
+    return " ".join(parts)

@@ -72,7 +72,7 @@ def score_norm(norm: Norm, element: Element, vocab: Vocabulary) -> tuple[float, 
     for name, param in element.require.items():
         outcome = OPERATORS[name]().check(norm, param, vocab)
         factor = min(factor, outcome.factor)
-        if outcome.reason:
+        if outcome.reason and outcome.factor < 1:
             reasons.append(outcome.reason)
     who = beneficiary_of(norm, vocab)
     narrowing = [q for q in (who.qualifiers if who else ())
@@ -110,13 +110,20 @@ def evaluate_element(element: Element, provisions: list[ParsedProvision],
         return result
     winners = list({id(best[c]): best[c] for c in sorted(best)}.values())
     result.evidence = [hit for hit in winners if hit.factor > 0]
-    for hit in winners:
-        if hit.factor < 1:
-            covered = frozenset(c for c in best if best[c] is hit)
-            for reason in hit.reasons:
-                result.reasons.append(f"{hit.provision.provision.id}: {reason} "
-                                      f"(for {vocab.describe_cells(covered)} victims)")
+    short = frozenset(c for c in wanted if c not in best or best[c].factor < 1)
+    for hit in candidates:
+        cells = vocab.cells(*_who(hit, vocab)) & short
+        if hit.factor < 1 and cells and hit.reasons:
+            result.reasons.append(f"{hit.provision.provision.id}: {'; '.join(hit.reasons)} "
+                                  f"({vocab.describe_cells(cells, wanted)})")
     uncovered = frozenset(wanted - best.keys())
     if uncovered:
-        result.reasons.append(f"no provision covers {vocab.describe_cells(uncovered)} victims")
+        result.reasons.append(f"no provision covers {vocab.describe_cells(uncovered, wanted)}")
+    result.reasons = list(dict.fromkeys(result.reasons))
     return result
+
+
+def _who(hit: NormHit, vocab: Vocabulary) -> tuple[str, tuple[str, ...]]:
+    who = beneficiary_of(hit.norm, vocab)
+    assert who is not None  # candidates always have a beneficiary
+    return who.name, who.qualifiers

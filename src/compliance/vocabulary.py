@@ -98,22 +98,27 @@ class Vocabulary:
                 allowed[dim] &= set(values)
         return frozenset(itertools.product(*(sorted(allowed[d]) for d in self.dimensions)))
 
-    def describe_cells(self, cells: frozenset[Cell]) -> str:
-        """Describe a set of cells in words, dimension by dimension.
+    def describe_cells(self, cells: frozenset[Cell], within: frozenset[Cell] | None = None) -> str:
+        """Describe a set of cells in words, dimension by dimension, relative to ``within``.
 
-        A dimension whose every value is present is left out: ``adult, foreign`` rather than a list.
+        A dimension is left out when the cells take every value that ``within`` (default: the whole
+        space) takes in it, so ``adult`` rather than ``identified, adult, all residences``.
         """
         if not cells:
-            return "nobody"
+            return "no victims"
+        within = within or self.all_cells()
         parts = []
         for index, dim in enumerate(self.dimensions):
-            values = sorted({cell[index] for cell in cells}, key=list(self.dimensions[dim]).index)
-            if len(values) < len(self.dimensions[dim]):
+            order = list(self.dimensions[dim])
+            values = sorted({cell[index] for cell in cells}, key=order.index)
+            if set(values) != {cell[index] for cell in within}:
                 parts.append(" or ".join(v.replace("_", " ") for v in values))
         exact = frozenset(itertools.product(*(
             sorted({c[i] for c in cells}) for i in range(len(self.dimensions)))))
-        text = ", ".join(parts) if parts else "all"
-        return text if exact == cells else f"some of: {text}"
+        if not parts:
+            return "all victims" if exact == cells else "some victims"
+        text = "; ".join(parts)
+        return f"victims: {text}" if exact == cells else f"some victims among: {text}"
 
 
 def _load_yaml_resource(name: str) -> dict[str, Any]:

@@ -1,0 +1,28 @@
+"""Shared fixtures, and the ``--update-snapshots`` option for golden reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from compliance import api
+from compliance.model.rules import RuleSet
+
+ROOT = Path(__file__).resolve().parents[1]
+TESTS = Path(__file__).resolve().parent
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-snapshots", action="store_true", default=False,
+                     help="Rewrite tests/snapshots/ from the current output (then review the git diff).")
+
+
+@pytest.fixture(scope="session")
+def rules() -> RuleSet:
+    return api.load_rules(ROOT / "rules")
+
+
+@pytest.fixture(scope="session")
+def update_snapshots(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-snapshots"))
