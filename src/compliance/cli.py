@@ -245,7 +245,8 @@ def explain(
     req = rules.requirement(rule_id)
     if req is None:
         ids = [r.id for r in rules.requirements]
-        close = difflib.get_close_matches(rule_id, ids, n=1)
+        prefixes = sorted((i for i in ids if rule_id.startswith(i)), key=len, reverse=True)
+        close = prefixes[:1] or difflib.get_close_matches(rule_id, ids, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else " (see 'compliance rules')"
         _fail([f"error: no such rule {rule_id!r}{hint}"])
     inst = rules.instruments[req.instrument]

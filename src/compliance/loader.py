@@ -60,12 +60,13 @@ class YamlDocument:
         """Return the span of the node at ``path`` (or of its key), falling back to its nearest ancestor."""
         table = self.key_positions if key else self.positions
         probe = tuple(path)
-        while probe:
+        while True:
             pos = table.get(probe) or self.positions.get(probe)
             if pos is not None:
                 return Span(self.path, pos.line + 1, pos.column + 1, pos.end_line + 1, pos.end_column + 1)
+            if not probe:
+                return Span(self.path, 1, 1)
             probe = probe[:-1]
-        return Span(self.path, 1, 1)
 
     def scalar_span(self, path: PathKey, line: int, column: int) -> Span:
         """Map a 1-based (line, column) inside the string value at ``path`` to a file span.

@@ -42,7 +42,8 @@ def _to_error(doc: YamlDocument, model: type[BaseModel], err: Any, prefix: PathK
     if kind.startswith("date") or kind == "date_from_datetime_parsing":
         message = f"invalid date {err.get('input')!r}: use YYYY-MM-DD"
     elif kind == "string_pattern_mismatch":
-        message = f"invalid value {err.get('input')!r}: {_pattern_hint(str(loc[-1]))}"
+        key = "rule_id" if loc[:1] == ("requirements",) and loc[-1] == "id" else str(loc[-1])
+        message = f"invalid value {err.get('input')!r}: {_pattern_hint(key)}"
     elif kind == "literal_error":
         message = f"invalid value {err.get('input')!r}: {message.replace('Input should be', 'expected')}"
     return SchemaError(f"{where}: {message}" if where else message, doc.span(loc))
@@ -64,6 +65,7 @@ _PATTERN_HINTS = {
     "url": "an http(s) URL",
     "source_url": "an http(s) URL",
     "id": "letters, digits and . _ ( ) / - only",
+    "rule_id": "a rule id such as 'COE-2005-12.6' (upper-case prefix, optional year, article.paragraph)",
     "article": "an article number with optional paragraphs, e.g. '26' or '12(6)'",
 }
 

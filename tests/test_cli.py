@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from compliance.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+GB = str(ROOT / "legislation" / "gb-eaw.yaml")
+US = str(ROOT / "legislation" / "us.yaml")
+runner = CliRunner()
+
+
+def test_check_json_single_file_follows_the_contract() -> None:
+    result = runner.invoke(app, ["check", US, "--format", "json", "--as-of", "2026-11-28"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["schema_version"] == 1
+    assert data["jurisdiction"] == {"code": "us", "name": "United States (federal law)"}
+    assert 0 <= data["score"] <= 100
+    assert set(data["areas"]) == {"non_punishment", "assistance", "compensation", "identification"}
+    for area in data["areas"].values():
+        assert set(area) >= {"score", "status"}
+        assert area["status"] in {"met", "partial", "missing"}
+    for req in data["requirements"]:
+        assert set(req) >= {"id", "area", "instrument", "article", "binding", "status", "score",
+                            "evidence", "gaps"}
+        for ev in req["evidence"]:
+            assert set(ev) >= {"provision", "file", "line"}
+    articles = {r["article"] for r in data["requirements"]}
+    assert {"26", "12(6)", "13(1)"} <= articles
+    assert any("CETS 197" in r["instrument"] for r in data["requirements"])
+    assert any("Palermo Protocol" in r["instrument"] for r in data["requirements"])
+
+
+def test_check_json_several_files_wraps_results() -> None:
+    result = runner.invoke(app, ["check", GB, US, "-f", "json", "--as-of", "2026-11-28"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["schema_version"] == 1
+    assert [r["jurisdiction"]["code"] for r in data["results"]] == ["gb-eaw", "us"]
+
+
+def test_check_a_folder_and_the_default_bundled_corpus() -> None:
+    folder = runner.invoke(app, ["check", str(ROOT / "legislation"), "-f", "json"])
+    default = runner.invoke(app, ["check", "-f", "json"])
+    assert folder.exit_code == default.exit_code == 0
+    codes = lambda out: [r["jurisdiction"]["code"] for r in json.loads(out)["results"]]  # noqa: E731
+    assert codes(folder.stdout) == codes(default.stdout) == ["gb-eaw", "us"]
+    assert "checking the bundled legislation" in default.stderr
+
+
+def test_text_output_has_positioned_lines_per_requirement() -> None:
+    result = runner.invoke(app, ["check", US, "--as-of", "2026-11-28"])
+    assert result.exit_code == 0
+    lines = [line for line in result.stdout.splitlines() if "] COE-2005-26 " in line]
+    assert len(lines) == 1
+    assert lines[0].startswith(f"{US}:1:1: [missing] COE-2005-26 ")
+
+
+@pytest.mark.parametrize(("threshold", "code"), [(0, 0), (100, 1)])
+def test_fail_under(threshold: int, code: int) -> None:
+    result = runner.invoke(app, ["check", US, "--fail-under", str(threshold)])
+    assert result.exit_code == code
+    if code:
+        assert "is below --fail-under 100" in result.stderr
+
+
+def test_fail_under_out_of_range_is_a_usage_error() -> None:
+    assert runner.invoke(app, ["check", US, "--fail-under", "101"]).exit_code == 2
+
+
+def test_bad_as_of_date_is_an_input_error() -> None:
+    result = runner.invoke(app, ["check", US, "--as-of", "2026-13-01"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "error: --as-of: invalid date '2026-13-01': use YYYY-MM-DD"
+
+
+def test_markdown_output_to_a_file(tmp_path: Path) -> None:
+    target = tmp_path / "out" / "report.md"
+    result = runner.invoke(app, ["check", US, "-f", "markdown", "-o", str(target), "--as-of", "2026-11-28"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("# Gap report: United States (federal law) (`us`)")
+    assert not list(target.parent.glob(".*.tmp"))
+
+
+def test_output_never_overwrites_an_input(tmp_path: Path) -> None:
+    copy = tmp_path / "us.yaml"
+    copy.write_text(Path(US).read_text(encoding="utf-8"), encoding="utf-8")
+    before = copy.read_bytes()
+    result = runner.invoke(app, ["check", str(copy), "-o", str(copy)])
+    assert result.exit_code == 2
+    assert "is one of the input files" in result.stderr
+    assert copy.read_bytes() == before
+
+
+def test_validate_bundled_data_and_rules() -> None:
+    result = runner.invoke(app, ["validate", str(ROOT / "legislation"), str(ROOT / "rules")])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.startswith("ok: ")
+
+
+def test_rules_lists_every_requirement() -> None:
+    text = runner.invoke(app, ["rules"])
+    data = json.loads(runner.invoke(app, ["rules", "--format", "json"]).stdout)
+    assert text.exit_code == 0
+    ids = [r["id"] for r in data["requirements"]]
+    assert "COE-2005-26" in ids and "PAL-2000-6.6" in ids
+    for rule_id in ids:
+        assert rule_id in text.stdout
+
+
+def test_explain_prints_source_modality_elements_and_examples() -> None:
+    result = runner.invoke(app, ["explain", "COE-2005-13.1"])
+    assert result.exit_code == 0
+    out = result.stdout
+    assert "CETS 197" in out and "Art 13(1)" in out
+    assert "at least 30" in out
+    assert "requires duration: {'at_least': 30" in out
+    assert "[met]" in out and "[partial]" in out
+
+
+def test_version_and_help() -> None:
+    assert runner.invoke(app, ["--version"]).stdout.startswith("compliance ")
+    help_text = runner.invoke(app, ["--help"]).stdout
+    assert "Exit codes" in help_text
+
+
+def test_unknown_option_is_a_usage_error() -> None:
+    result = runner.invoke(app, ["check", US, "--formt", "json"])
+    assert result.exit_code == 2
