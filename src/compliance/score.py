@@ -80,8 +80,9 @@ def binding_instruments(statute: ParsedStatute, rules: RuleSet, as_of: dt.date) 
         elif party is None:
             binding, basis = False, "not a party: evaluated as a benchmark"
         elif party.binding_on(as_of):
-            start = party.in_force or party.ratified
-            binding, basis = True, f"party (binding since {start})"
+            exact = party.in_force or party.ratified
+            since = f"since {exact}" if exact else f"by {party.party_by} at the latest; exact date unverified"
+            binding, basis = True, f"party (binding {since})"
         else:
             binding, basis = False, "party only after this date, or dates not recorded: a benchmark"
         out.append(InstrumentStatus(id=inst.id, name=inst.name, binding=binding, basis=basis))

@@ -31,12 +31,19 @@ class TreatyParty(Strict):
     signed: dt.date | None = None
     ratified: dt.date | None = Field(default=None, description="Ratification, acceptance or accession.")
     in_force: dt.date | None = Field(default=None, description="Entry into force for this state.")
+    party_by: dt.date | None = Field(
+        default=None,
+        description="A date by which the state was certainly a party, when the exact dates could not be verified.")
     source_url: str | None = Field(default=None, pattern=URL_PATTERN)
     note: str | None = None
 
+    def binding_since(self) -> dt.date | None:
+        """The first day the treaty is known to bind the state: entry into force, else ratification, else ``party_by``."""
+        return self.in_force or self.ratified or self.party_by
+
     def binding_on(self, day: dt.date) -> bool:
-        """Tell whether the treaty binds the state on ``day`` (in force, else ratified, for it)."""
-        start = self.in_force or self.ratified
+        """Tell whether the treaty is known to bind the state on ``day``."""
+        start = self.binding_since()
         return start is not None and start <= day
 
 

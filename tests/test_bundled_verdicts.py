@@ -1,0 +1,102 @@
+"""The verdicts a trafficking-law expert expects for the bundled statutes, for the right reasons."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from compliance import api
+from compliance.model.results import Report, RequirementResult
+from compliance.model.rules import RuleSet
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def reports(rules: RuleSet) -> dict[str, Report]:
+    return {code: api.check(api.load_statute(ROOT / "legislation" / f"{code}.yaml", rules), rules,
+                            dt.date(2026, 11, 28)) for code in ("gb-eaw", "us")}
+
+
+def req(report: Report, rule_id: str) -> RequirementResult:
+    return next(r for r in report.requirements if r.id == rule_id)
+
+
+def gaps(result: RequirementResult) -> str:
+    return "\n".join(result.gaps)
+
+
+def test_uk_s45_is_partial_for_schedule_4_and_the_adult_test(reports: dict[str, Report]) -> None:
+    r = req(reports["gb-eaw"], "COE-2005-26")
+    assert r.status == "partial" and r.binding
+    assert "schedule_4" in gaps(r)
+    assert "no_realistic_alternative" in gaps(r)
+    elements = {e.id: e.status for e in r.elements}
+    assert elements["children_without_compulsion"] == "met"
+    assert {ev.provision for ev in r.evidence} == {"s45"}
+
+
+def test_us_has_no_operative_non_punishment_rule_only_a_finding(reports: dict[str, Report]) -> None:
+    r = req(reports["us"], "COE-2005-26")
+    assert r.status == "missing" and not r.binding
+    assert "22 USC 7101(b)(19): it is a finding, not an operative rule" in gaps(r)
+    assert reports["us"].areas["non_punishment"].status == "missing"
+
+
+def test_us_assistance_for_foreign_adults_depends_on_cooperation(reports: dict[str, Report]) -> None:
+    r = req(reports["us"], "COE-2005-12.6")
+    assert r.status == "partial"
+    assert "it applies only if cooperates_with_authorities" in gaps(r)
+    assert "adult" in gaps(r)
+
+
+def test_uk_assistance_is_not_conditional_on_cooperation(reports: dict[str, Report]) -> None:
+    assert req(reports["gb-eaw"], "COE-2005-12.6").status == "met"
+
+
+def test_uk_recovery_period_meets_the_30_day_floor_but_not_the_exceptions(reports: dict[str, Report]) -> None:
+    r = req(reports["gb-eaw"], "COE-2005-13.1")
+    elements = {e.id: e.status for e in r.elements}
+    assert elements["thirty_days"] == "met"
+    assert r.status == "partial"
+    assert "s63_public_order" in gaps(r)
+
+
+def test_us_has_no_recovery_and_reflection_period(reports: dict[str, Report]) -> None:
+    assert req(reports["us"], "COE-2005-13.1").status == "missing"
+
+
+def test_us_compensation_from_offenders_is_met_by_restitution_and_civil_action(reports: dict[str, Report]) -> None:
+    r = req(reports["us"], "COE-2005-15.3")
+    assert r.status == "met"
+    assert {ev.provision for ev in r.evidence} & {"18 USC 1593", "18 USC 1595"}
+
+
+def test_uk_reparation_orders_are_discretionary(reports: dict[str, Report]) -> None:
+    r = req(reports["gb-eaw"], "COE-2005-15.3")
+    assert r.status == "partial"
+    assert "s8: it is 'MAY' (permission)" in gaps(r)
+
+
+def test_binding_and_benchmark_labels(reports: dict[str, Report]) -> None:
+    us = {i.id: i.binding for i in reports["us"].instruments}
+    gb = {i.id: i.binding for i in reports["gb-eaw"].instruments}
+    assert us == {"palermo-protocol": True, "cets-197": False}
+    assert gb == {"palermo-protocol": True, "cets-197": True}
+
+
+def test_every_evidence_line_points_at_a_norm_of_the_cited_provision(reports: dict[str, Report]) -> None:
+    for code, report in reports.items():
+        lines = (ROOT / "legislation" / f"{code}.yaml").read_text(encoding="utf-8").splitlines()
+        for r in report.requirements:
+            for ev in r.evidence:
+                first_word = ev.norm.split()[0]
+                assert lines[ev.line - 1][ev.column - 1:].startswith(first_word), (code, r.id, ev)
+
+
+def test_before_the_2022_act_the_uk_had_no_statutory_recovery_period(rules: RuleSet) -> None:
+    statute = api.load_statute(ROOT / "legislation" / "gb-eaw.yaml", rules)
+    before = api.check(statute, rules, dt.date(2022, 6, 1))
+    assert req(before, "COE-2005-13.1").status == "missing"
