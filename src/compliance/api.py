@@ -33,13 +33,13 @@ def load_rules(directory: str | Path | None = None) -> RuleSet:
     return _load_rules(directory or bundled_rules_dir(), load_vocabulary())
 
 
-def load_statute(path: str | Path, rules: RuleSet) -> ParsedStatute:
-    """Load, validate and parse one statute file.
+def load_statute(path: str | Path, rules: RuleSet, display_path: str | None = None) -> ParsedStatute:
+    """Load, validate and parse one statute file (named ``display_path`` in errors and reports).
 
     Raises:
         ComplianceError: (or ErrorList of them) for any problem, positioned in the file.
     """
-    doc = load_yaml(path)
+    doc = load_yaml(path, display_path=display_path)
     statute = validate_statute(doc, set(rules.instruments))
     return parse_statute(doc, statute, load_vocabulary())
 
@@ -91,11 +91,18 @@ def bundled_legislation() -> list[Path]:
     return expand_paths([bundled_legislation_dir()])
 
 
+def display_name(path: Path) -> str:
+    """How to name a bundled file in reports: ``legislation/<name>`` wherever the package is installed."""
+    bundled = bundled_legislation_dir()
+    return f"legislation/{path.name}" if path.resolve().parent == bundled.resolve() else str(path)
+
+
 __all__ = [
     "ComplianceError",
     "bundled_legislation",
     "check",
     "check_file",
+    "display_name",
     "expand_paths",
     "load_rules",
     "load_statute",

@@ -46,7 +46,7 @@ class Fact:
 
 @dataclass(frozen=True)
 class Member:
-    """Membership: ``offence IN schedule_4``."""
+    """Membership: ``offence IN listed_offences``."""
 
     item: Term
     collection: Term

@@ -11,7 +11,7 @@ import datetime as dt
 import os
 import sys
 import tempfile
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -33,7 +33,7 @@ app = typer.Typer(
 )
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     """Output formats of ``check``."""
 
     text = "text"
@@ -41,7 +41,7 @@ class Format(str, Enum):
     markdown = "markdown"
 
 
-class ListFormat(str, Enum):
+class ListFormat(StrEnum):
     """Output formats of ``rules``."""
 
     text = "text"
@@ -126,8 +126,9 @@ def check(
         reports, errors = [], []
         for path in paths:
             try:
-                reports.append(api.check(api.load_statute(path, rules), rules, day))
-            except Exception as exc:  # noqa: BLE001 - every input error is reported, then exit 2
+                name = str(path) if files else api.display_name(path)
+                reports.append(api.check(api.load_statute(path, rules, name), rules, day))
+            except Exception as exc:
                 if not _is_input_error(exc):
                     raise
                 errors += _errors_of(exc)
@@ -230,7 +231,7 @@ def list_rules(
 
 @app.command()
 def explain(
-    rule_id: Annotated[str, typer.Argument(help="A requirement id, e.g. COE-2005-26.")],
+    rule_id: Annotated[str, typer.Argument(help="A requirement id, as listed by 'compliance rules'.")],
     rules_dir: RulesOpt = None,
 ) -> None:
     """Explain a requirement: its source, modality, elements and examples."""
@@ -299,6 +300,6 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - never show a traceback to the user
+    except Exception as exc:
         sys.stderr.write(f"internal error: {type(exc).__name__}: {exc} (please report this)\n")
         sys.exit(EXIT_INTERNAL)

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from lark import Lark, Token, Transformer, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
-from lark import Tree
+from lark import Lark, Token, Transformer, Tree, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from compliance.ast import (
     And,
@@ -183,8 +182,9 @@ def _check(term: Term, vocab: Vocabulary, categories: tuple[str, ...], what: str
     fitting = [c for c in found if c in categories]
     if not fitting:
         if found:
-            raise VocabularyError(
-                f"'{term.name}' is a {found[0].replace('_', ' ')} term, but {what} is expected here", span)
+            category = found[0].replace("_", " ")
+            article = "an" if category[0] in "aeiou" else "a"
+            raise VocabularyError(f"'{term.name}' is {article} {category} term, but {what} is expected here", span)
         hint = vocab.suggest(term.name, *categories)
         tail = f"; did you mean '{hint}'?" if hint else f" (expected {what}; see docs/norm-language.md)"
         raise VocabularyError(f"unknown term '{term.name}'{tail}", span)
@@ -242,9 +242,10 @@ def _syntax_error(exc: UnexpectedInput, text: str, locate: Locator) -> NormSynta
 
 def _classify(exc: UnexpectedInput, text: str) -> str:
     if isinstance(exc, UnexpectedCharacters):
-        char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
+        pos = exc.pos_in_stream or 0
+        char = text[pos] if pos < len(text) else ""
         if char.isupper() or (char.isalpha() and not char.isascii()):
-            word = text[exc.pos_in_stream:].split()[0] if text[exc.pos_in_stream:].split() else char
+            word = text[pos:].split()[0] if text[pos:].split() else char
             if word.isupper():
                 word = word.rstrip(":,()[]")
                 close = difflib.get_close_matches(word, KEYWORDS, n=1, cutoff=0.6)
@@ -300,7 +301,7 @@ def parse_statute(doc: YamlDocument, statute: Statute, vocab: Vocabulary) -> Par
     Raises:
         ErrorList: One positioned error per norm that fails to parse or uses an unknown term.
     """
-    local = {name: term.category for name, term in statute.terms.items()}
+    local: dict[str, str] = {name: term.category for name, term in statute.terms.items()}
     vocab = vocab.with_local(local)
     errors: list[ComplianceError] = []
     parsed: list[ParsedProvision] = []
@@ -311,7 +312,8 @@ def parse_statute(doc: YamlDocument, statute: Statute, vocab: Vocabulary) -> Par
         for n, text in enumerate(provision.norms):
             path = ("provisions", index, "norms", n)
 
-            def locate(line: int, column: int, path: tuple[str | int, ...] = path) -> Span:
+            def locate(line: int, column: int, path: tuple[str | int, ...] = path,
+                       law_path: tuple[str, str] = law_path) -> Span:
                 return doc.scalar_span(path, line, column).with_law_path(*law_path)
 
             start = _first_char(text)

@@ -18,7 +18,7 @@ class Span:
         column: 1-based column of the first character.
         end_line: 1-based line of the last character (defaults to ``line``).
         end_column: 1-based column just after the last character (defaults to ``column``).
-        law_path: Headings that locate the position in law, e.g. ``("Modern Slavery Act 2015", "s45")``.
+        law_path: Headings that locate the position in law, e.g. ``("act-2015", "s45")``.
     """
 
     file: str

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from compliance.evaluate import evaluate
 from compliance.model.legislation import LocalTerm, Statute
 from compliance.model.results import RequirementResult
 from compliance.model.rules import Requirement, RuleSet
 from compliance.norms import ParsedProvision, ParsedStatute, parse_norm
 from compliance.score import requirement_result
-from compliance.evaluate import evaluate
 from compliance.span import Span
 from compliance.vocabulary import load_vocabulary
 
@@ -19,7 +19,7 @@ _DAY = dt.date(2000, 1, 1)
 def statute_from_norms(norms: list[str], terms: dict[str, str] | None = None,
                        name: str = "<example>") -> ParsedStatute:
     """Build a one-provision statute holding ``norms`` (with optional local terms: name -> category)."""
-    local = {k: LocalTerm(category=v, description=k) for k, v in (terms or {}).items()}  # type: ignore[arg-type]
+    local = {k: LocalTerm(category=v, description=k) for k, v in (terms or {}).items()}
     statute = Statute.model_validate({
         "jurisdiction": {"code": "xx", "name": name},
         "instruments": [{"id": "example", "title": "Example", "citation": "n/a", "url": "https://example.org"}],

@@ -65,7 +65,7 @@ _PATTERN_HINTS = {
     "url": "an http(s) URL",
     "source_url": "an http(s) URL",
     "id": "letters, digits and . _ ( ) / - only",
-    "rule_id": "a rule id such as 'COE-2005-12.6' (upper-case prefix, optional year, article.paragraph)",
+    "rule_id": "a rule id: upper-case prefix, optional year, article and paragraph, e.g. 'ABC-2000-12.6'",
     "article": "an article number with optional paragraphs, e.g. '26' or '12(6)'",
 }
 

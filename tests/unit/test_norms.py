@@ -84,7 +84,7 @@ def test_unknown_keyword_gets_a_suggestion() -> None:
     ("state SHALL provide asistance TO victim", "unknown term 'asistance'; did you mean 'assistance'?"),
     ("state SHALL provide assistance[shelterr] TO victim", "unknown qualifier 'shelterr' for 'assistance'"),
     ("state SHALL provide assistance[accomodation] TO victim", "did you mean 'accommodation'?"),
-    ("victim SHALL provide assistance TO court", "'court' is a actor term"),
+    ("victim SHALL provide assistance TO court", "'court' is an actor term"),
     ("state SHALL victim assistance", "'victim' is a person term, but an action is expected here"),
     ("state SHALL grant recovery_period TO victim FOR 30 dayz", "unknown unit 'dayz'; did you mean 'days'?"),
     ("court SHALL NOT convict victim IF compeled", "unknown term 'compeled'; did you mean 'compelled'?"),

@@ -33,12 +33,16 @@ class TreatyParty(Strict):
     in_force: dt.date | None = Field(default=None, description="Entry into force for this state.")
     party_by: dt.date | None = Field(
         default=None,
-        description="A date by which the state was certainly a party, when the exact dates could not be verified.")
+        description="A date by which the state was certainly a party, when exact dates could not be verified.",
+    )
     source_url: str | None = Field(default=None, pattern=URL_PATTERN)
     note: str | None = None
 
     def binding_since(self) -> dt.date | None:
-        """The first day the treaty is known to bind the state: entry into force, else ratification, else ``party_by``."""
+        """The first day the treaty is known to bind the state.
+
+        Entry into force for the state, else ratification, else ``party_by``.
+        """
         return self.in_force or self.ratified or self.party_by
 
     def binding_on(self, day: dt.date) -> bool:
@@ -69,7 +73,7 @@ class LocalTerm(Strict):
 class Provision(Strict):
     """One provision as cited, with its text and the norms that encode it."""
 
-    id: str = Field(pattern=ID_PATTERN, description="The provision as cited, e.g. 's45' or '18 USC 1593'.")
+    id: str = Field(pattern=ID_PATTERN, description="The provision as cited, e.g. 's45' or 'reg 12(3)'.")
     instrument: str
     heading: str = Field(min_length=1)
     source_url: str = Field(pattern=URL_PATTERN)

@@ -10,10 +10,10 @@ from compliance.model.results import Report
 
 
 def md_cell(value: object) -> str:
-    """Escape text for a Markdown table cell or inline text (pipes, angle brackets, newlines).
+    r"""Escape text for a Markdown table cell or inline text (pipes, angle brackets, newlines).
 
     >>> md_cell("a|b <script>")
-    'a\\\\|b &lt;script&gt;'
+    'a\\|b &lt;script&gt;'
     """
     text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return text.replace("|", "\\|").replace("\n", " ").strip()
