@@ -275,6 +275,14 @@ def explain(
     typer.echo("\n".join(out))
 
 
+@app.command()
+def vocabulary() -> None:
+    """Print the norm vocabulary (terms, modalities, hedges) as Markdown."""
+    from compliance.vocabulary import vocabulary_markdown
+
+    typer.echo(vocabulary_markdown(), nl=False)
+
+
 def _version(value: bool) -> None:
     if value:
         from compliance import __version__
