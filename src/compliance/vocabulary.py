@@ -115,6 +115,8 @@ class Vocabulary:
                 parts.append(" or ".join(v.replace("_", " ") for v in values))
         exact = frozenset(itertools.product(*(
             sorted({c[i] for c in cells}) for i in range(len(self.dimensions)))))
+        if not parts and exact == cells and within != self.all_cells():
+            return self.describe_cells(within)
         if not parts:
             return "all victims" if exact == cells else "some victims"
         text = "; ".join(parts)

@@ -19,6 +19,18 @@ def md_cell(value: object) -> str:
     return text.replace("|", "\\|").replace("\n", " ").strip()
 
 
+def md_code(value: object) -> str:
+    """Render a value as inline code; values with backticks or angle brackets become escaped text.
+
+    >>> md_code("legislation/us.yaml"), md_code("<b>")
+    ('`legislation/us.yaml`', '&lt;b&gt;')
+    """
+    text = " ".join(str(value).split())
+    if any(c in text for c in "`<>&|"):
+        return md_cell(text)
+    return f"`{text}`"
+
+
 def md_quote(value: object) -> str:
     """Quote a multi-line text as a Markdown block quote, escaping HTML."""
     text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -38,6 +50,7 @@ def environment() -> Environment:
     )
     env.filters["md"] = md_cell
     env.filters["quote"] = md_quote
+    env.filters["code"] = md_code
     return env
 
 
