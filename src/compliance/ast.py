@@ -147,6 +147,7 @@ class Norm:
         duration: A period (``FOR AT LEAST 30 days``), if any.
         hedges: Hedge keys (``to_the_extent_practicable``, ...).
         clauses: Conditions, exceptions and time limits.
+        source: The kind of instrument the norm comes from (``statute``, ``guidance``, ...).
         text: The norm as written.
         span: Where the norm starts in its YAML file.
     """
@@ -162,6 +163,7 @@ class Norm:
     duration: Quantity | None = None
     hedges: tuple[str, ...] = ()
     clauses: tuple[Clause, ...] = ()
+    source: str = "statute"
     text: str = field(default="", compare=False)
     span: Span | None = field(default=None, compare=False)
 

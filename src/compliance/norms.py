@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -305,7 +305,9 @@ def parse_statute(doc: YamlDocument, statute: Statute, vocab: Vocabulary) -> Par
     vocab = vocab.with_local(local)
     errors: list[ComplianceError] = []
     parsed: list[ParsedProvision] = []
+    kinds = {instrument.id: instrument.kind for instrument in statute.instruments}
     for index, provision in enumerate(statute.provisions):
+        source = kinds.get(provision.instrument, "statute")
         law_path = (provision.instrument, provision.id)
         pspan = doc.span(("provisions", index)).with_law_path(*law_path)
         norms: list[Norm] = []
@@ -318,7 +320,7 @@ def parse_statute(doc: YamlDocument, statute: Statute, vocab: Vocabulary) -> Par
 
             start = _first_char(text)
             try:
-                norms.append(parse_norm(text, vocab, locate, locate(*start)))
+                norms.append(replace(parse_norm(text, vocab, locate, locate(*start)), source=source))
             except ComplianceError as exc:
                 errors.append(exc)
         parsed.append(ParsedProvision(provision, tuple(norms), pspan))

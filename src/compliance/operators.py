@@ -83,11 +83,14 @@ class Force(Operator):
 
     def check(self, norm: Norm, param: Any, vocab: Vocabulary) -> Outcome:  # noqa: D102
         required = self._required(param, vocab)
-        strength = vocab.strength(norm.kind, norm.modality, norm.hedges, norm.action.name)
+        strength = vocab.strength(norm.kind, norm.modality, norm.hedges, norm.action.name, norm.source)
         if strength >= required:
             return PASS
         if norm.kind != "operative":
             return Outcome(0.0, f"it is a {norm.kind}, not an operative rule")
+        if vocab.sources[norm.source]["factor"] < 1:
+            return Outcome(round(strength / required, 4),
+                           f"it rests on {norm.source}, not on law with the force of statute")
         reads = vocab.modalities[norm.modality]["reads"].split(" / ")[0]
         what = f"'{reads}' ({vocab.modalities[norm.modality]['deontic'].replace('_', ' ')})"
         if norm.hedges:

@@ -42,6 +42,7 @@ class Vocabulary:
     modalities: dict[str, dict[str, Any]]
     kinds: dict[str, dict[str, Any]]
     hedges: dict[str, dict[str, Any]]
+    sources: dict[str, dict[str, Any]]
     dimensions: dict[str, tuple[str, ...]]
     local: dict[str, str] = field(default_factory=dict)  # local term -> category
 
@@ -65,14 +66,16 @@ class Vocabulary:
 
     def with_local(self, local: dict[str, str]) -> Vocabulary:
         """Return a copy extended with a statute's local terms (term -> category)."""
-        return Vocabulary(self.terms, self.modalities, self.kinds, self.hedges, self.dimensions, dict(local))
+        return Vocabulary(self.terms, self.modalities, self.kinds, self.hedges, self.sources, self.dimensions,
+                          dict(local))
 
-    def strength(self, kind: str, modality: str, hedges: tuple[str, ...], action: str) -> float:
-        """Force of a norm on a 0-1 scale: kind x modality x hedges (a permission to claim is a right)."""
+    def strength(self, kind: str, modality: str, hedges: tuple[str, ...], action: str,
+                 source: str = "statute") -> float:
+        """Force of a norm on a 0-1 scale: source x kind x modality x hedges (a permission to claim is a right)."""
         base = float(self.modalities[modality]["strength"])
         if self.terms["action"].get(action, {}).get("entitlement") and base > 0:
             base = 1.0
-        value = float(self.kinds[kind]["strength"]) * base
+        value = float(self.sources[source]["factor"]) * float(self.kinds[kind]["strength"]) * base
         for hedge in hedges:
             value *= float(self.hedges[hedge]["factor"])
         return value
@@ -139,6 +142,7 @@ def load_vocabulary() -> Vocabulary:
         modalities=data["modalities"],
         kinds=data["kinds"],
         hedges=data["hedges"],
+        sources=data["sources"],
         dimensions={k: tuple(v) for k, v in data["dimensions"].items()},
     )
 
@@ -172,6 +176,7 @@ def vocabulary_markdown(vocab: Vocabulary | None = None) -> str:
     table("Modalities", vocab.modalities, "reads")
     table("Kinds of statement", vocab.kinds, "reads")
     table("Hedges", vocab.hedges, "reads")
+    table("Sources (instrument kinds)", vocab.sources, "reads")
     out.extend(["## Beneficiary dimensions", "",
                 "A rule asks for coverage of cells of this space; a norm covers the cells of its beneficiary.", ""])
     out.extend(f"- `{dim}`: {', '.join(values)}" for dim, values in vocab.dimensions.items())

@@ -132,3 +132,11 @@ def test_canonical_printing_round_trips() -> None:
             "(direct_consequence OR NOT public_order) EXCEPT offence IN schedule_4")
     norm = parse_norm(text, VOCAB)
     assert parse_norm(render_norm(norm), VOCAB) == norm
+
+
+def test_norms_carry_the_kind_of_their_instrument() -> None:
+    text = STATUTE.replace('url: "https://example.org"}', 'url: "https://example.org", kind: guidance}')
+    text = text.replace("IF compeled", "IF compelled").replace("asistance", "assistance")
+    doc = parse_yaml(text.encode(), "ex.yaml")
+    parsed = parse_statute(doc, validate_statute(doc, set()), load_vocabulary())
+    assert {n.source for n in parsed.provisions[0].norms} == {"guidance"}

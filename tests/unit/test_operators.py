@@ -90,3 +90,12 @@ def test_kinds(obj: str, factor: float) -> None:
 def test_parameters_are_validated(name: str, param: object, message: str) -> None:
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
         OPERATORS[name]().validate(param, V)
+
+
+def test_guidance_counts_at_half_force() -> None:
+    from dataclasses import replace
+
+    guided = replace(norm("state SHALL grant recovery_period TO presumed_victim"), source="guidance")
+    out = Force().check(guided, "shall", V)
+    assert out.factor == 0.5
+    assert out.reason == "it rests on guidance, not on law with the force of statute"
