@@ -11,6 +11,8 @@ import datetime as dt
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
@@ -18,6 +20,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 if TYPE_CHECKING:
+    from compliance.model.results import Report
     from compliance.model.rules import RuleSet
 
 EXIT_OK, EXIT_BELOW_THRESHOLD, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -68,10 +71,24 @@ def _errors_of(exc: Exception) -> list[str]:
     return [f"error: {exc}"]
 
 
+@contextmanager
+def _input_errors() -> Iterator[None]:
+    """Turn input errors (positioned or not) into lines on stderr and exit code 2."""
+    from compliance.errors import ComplianceError, ErrorList
+
+    try:
+        yield
+    except (ComplianceError, ErrorList) as exc:
+        _fail(_errors_of(exc))
+    except InputError as exc:
+        _fail([f"error: {exc}"])
+
+
 def _load_rules(rules_dir: Path | None) -> RuleSet:
     from compliance import api
 
-    return api.load_rules(rules_dir)
+    with _input_errors():
+        return api.load_rules(rules_dir)
 
 
 def _parse_date(value: str | None) -> dt.date | None:
@@ -117,21 +134,18 @@ def check(
     from compliance import api
     from compliance.render import render
 
-    try:
+    with _input_errors():
         day = _parse_date(as_of)
         rules = _load_rules(rules_dir)
         paths = api.expand_paths(files) if files else api.bundled_legislation()
         if not files:
             typer.echo(f"checking the bundled legislation ({len(paths)} files)", err=True)
-        reports, errors = [], []
+        reports: list[Report] = []
+        errors: list[str] = []
         for path in paths:
-            try:
-                name = str(path) if files else api.display_name(path)
+            name = str(path) if files else api.display_name(path)
+            with _collect(errors):
                 reports.append(api.check(api.load_statute(path, rules, name), rules, day))
-            except Exception as exc:
-                if not _is_input_error(exc):
-                    raise
-                errors += _errors_of(exc)
         if errors:
             _fail(errors)
         text = render(reports, fmt.value)
@@ -140,12 +154,6 @@ def check(
             typer.echo(f"wrote {output}", err=True)
         else:
             typer.echo(text, nl=False)
-    except InputError as exc:
-        _fail([f"error: {exc}"])
-    except Exception as exc:
-        if _is_input_error(exc):
-            _fail(_errors_of(exc))
-        raise
     if fail_under is not None:
         low = [r for r in reports if r.score < fail_under]
         for r in low:
@@ -154,10 +162,15 @@ def check(
             raise typer.Exit(EXIT_BELOW_THRESHOLD)
 
 
-def _is_input_error(exc: Exception) -> bool:
+@contextmanager
+def _collect(errors: list[str]) -> Iterator[None]:
+    """Add the input errors of one file to ``errors`` and carry on with the next file."""
     from compliance.errors import ComplianceError, ErrorList
 
-    return isinstance(exc, ComplianceError | ErrorList)
+    try:
+        yield
+    except (ComplianceError, ErrorList) as exc:
+        errors += _errors_of(exc)
 
 
 @app.command()
@@ -170,38 +183,26 @@ def validate(
     from compliance.loader import load_yaml
     from compliance.registry import check_rule_file
 
-    try:
-        rules = _load_rules(rules_dir)
-        errors: list[str] = []
-        count = 0
+    rules = _load_rules(rules_dir)
+    errors: list[str] = []
+    count = 0
+    with _input_errors():
         for path in paths:
             if path.is_dir() and (path / "instruments.yaml").is_file():
-                try:
+                with _collect(errors):
                     count += len(api.load_rules(path).requirements)
-                except Exception as exc:
-                    if not _is_input_error(exc):
-                        raise
-                    errors += _errors_of(exc)
                 continue
             for file in api.expand_paths([path]):
                 count += 1
-                try:
+                with _collect(errors):
                     doc = load_yaml(file)
                     if "requirements" in doc.data:
                         check_rule_file(doc, rules)
                     else:
                         api.load_statute(file, rules)
-                except Exception as exc:
-                    if not _is_input_error(exc):
-                        raise
-                    errors += _errors_of(exc)
-        if errors:
-            _fail(errors)
-        typer.echo(f"ok: {count} checked, no problems", err=True)
-    except Exception as exc:
-        if _is_input_error(exc):
-            _fail(_errors_of(exc))
-        raise
+    if errors:
+        _fail(errors)
+    typer.echo(f"ok: {count} checked, no problems", err=True)
 
 
 @app.command("rules")
@@ -212,12 +213,7 @@ def list_rules(
     """List the requirements of the rule set."""
     import json
 
-    try:
-        rules = _load_rules(rules_dir)
-    except Exception as exc:
-        if _is_input_error(exc):
-            _fail(_errors_of(exc))
-        raise
+    rules = _load_rules(rules_dir)
     if fmt is ListFormat.json:
         items = [{"id": r.id, "title": r.title, "instrument": rules.instruments[r.instrument].name,
                   "article": r.article, "area": r.area, "modality": r.modality, "weight": r.weight}
@@ -237,12 +233,7 @@ def explain(
     """Explain a requirement: its source, modality, elements and examples."""
     import difflib
 
-    try:
-        rules = _load_rules(rules_dir)
-    except Exception as exc:
-        if _is_input_error(exc):
-            _fail(_errors_of(exc))
-        raise
+    rules = _load_rules(rules_dir)
     req = rules.requirement(rule_id)
     if req is None:
         ids = [r.id for r in rules.requirements]

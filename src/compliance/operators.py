@@ -98,45 +98,50 @@ class Force(Operator):
         return Outcome(round(strength / required, 4), f"it is {what}, weaker than the standard requires")
 
 
-class ForbiddenConditions(Operator):
+def _required_terms(norm: Norm) -> list[str]:
+    """Condition terms the norm's IF/WHEN/WHERE clauses require (outside a NOT), first occurrence first."""
+    return list(dict.fromkeys(t.name for c in norm.clauses_of("if") for t in positive_terms(c.cond)))
+
+
+class _ConditionList(Operator):
+    """Shared parameter handling: ``{terms: [condition...], factor: 0-1}``."""
+
+    default_factor: ClassVar[float]
+
+    def validate(self, param: Any, vocab: Vocabulary) -> None:
+        _terms(param, vocab)
+        _factor(param, "factor", self.default_factor)
+
+
+class ForbiddenConditions(_ConditionList):
     """The norm must not make its effect depend on any of these conditions."""
 
     name = "forbidden_conditions"
     doc = "{terms: [condition...], factor: 0-1}: a norm whose IF/WHEN/WHERE requires one scores `factor`."
-
-    def validate(self, param: Any, vocab: Vocabulary) -> None:  # noqa: D102
-        _terms(param, vocab)
-        _factor(param, "factor", 0.0)
+    default_factor = 0.0
 
     def check(self, norm: Norm, param: Any, vocab: Vocabulary) -> Outcome:  # noqa: D102
-        forbidden = set(param["terms"])
-        for clause in norm.clauses_of("if"):
-            hits = [t.name for t in positive_terms(clause.cond) if t.name in forbidden]
-            if hits:
-                return Outcome(_factor(param, "factor", 0.0),
-                               "it applies only if " + " and ".join(_describe(h, vocab) for h in hits))
-        return PASS
+        hits = [t for t in _required_terms(norm) if t in set(param["terms"])]
+        if not hits:
+            return PASS
+        return Outcome(_factor(param, "factor", self.default_factor),
+                       "it applies only if " + " and ".join(_describe(h, vocab) for h in hits))
 
 
-class AllowedConditions(Operator):
+class AllowedConditions(_ConditionList):
     """Conditions beyond these make the norm narrower than the standard."""
 
     name = "allowed_conditions"
     doc = "{terms: [condition...], factor: 0-1}: any other condition in IF/WHEN/WHERE scores `factor`."
-
-    def validate(self, param: Any, vocab: Vocabulary) -> None:  # noqa: D102
-        _terms(param, vocab)
-        _factor(param, "factor", 0.5)
+    default_factor = 0.5
 
     def check(self, norm: Norm, param: Any, vocab: Vocabulary) -> Outcome:  # noqa: D102
-        allowed = set(param["terms"])
-        extra: list[str] = []
-        for clause in norm.clauses_of("if"):
-            extra += [t.name for t in positive_terms(clause.cond) if t.name not in allowed]
+        extra = [t for t in _required_terms(norm) if t not in set(param["terms"])]
         if not extra:
             return PASS
-        listed = " and ".join(_describe(t, vocab) for t in dict.fromkeys(extra))
-        return Outcome(_factor(param, "factor", 0.5), f"it adds a condition the standard does not have: {listed}")
+        listed = " and ".join(_describe(t, vocab) for t in extra)
+        return Outcome(_factor(param, "factor", self.default_factor),
+                       f"it adds a condition the standard does not have: {listed}")
 
 
 class Exceptions(Operator):
