@@ -134,3 +134,10 @@ def test_version_and_help() -> None:
 def test_unknown_option_is_a_usage_error() -> None:
     result = runner.invoke(app, ["check", US, "--formt", "json"])
     assert result.exit_code == 2
+
+
+def test_validate_recognises_every_kind_of_rule_file() -> None:
+    files = [str(ROOT / "rules" / "instruments.yaml"), str(ROOT / "rules" / "scoring.yaml"),
+             str(ROOT / "rules" / "coe_2005")]
+    result = runner.invoke(app, ["validate", *files])
+    assert result.exit_code == 0, result.stderr

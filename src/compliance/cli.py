@@ -181,7 +181,9 @@ def validate(
     """Check the schema, grammar and vocabulary of statute and rule files, without scoring."""
     from compliance import api
     from compliance.loader import load_yaml
+    from compliance.model.rules import InstrumentsFile, Scoring
     from compliance.registry import check_rule_file
+    from compliance.validate import validate_document
 
     rules = _load_rules(rules_dir)
     errors: list[str] = []
@@ -198,6 +200,10 @@ def validate(
                     doc = load_yaml(file)
                     if "requirements" in doc.data:
                         check_rule_file(doc, rules)
+                    elif "rules_version" in doc.data:
+                        validate_document(doc, InstrumentsFile)
+                    elif "method" in doc.data and "areas" in doc.data:
+                        validate_document(doc, Scoring)
                     else:
                         api.load_statute(file, rules)
     if errors:
