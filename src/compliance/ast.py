@@ -148,6 +148,7 @@ class Norm:
         hedges: Hedge keys (``to_the_extent_practicable``, ...).
         clauses: Conditions, exceptions and time limits.
         source: The kind of instrument the norm comes from (``statute``, ``guidance``, ...).
+        beneficiary_via: The keyword that introduced the beneficiary (``TO``, ``OF``), or ``""``.
         text: The norm as written.
         span: Where the norm starts in its YAML file.
     """
@@ -164,6 +165,7 @@ class Norm:
     hedges: tuple[str, ...] = ()
     clauses: tuple[Clause, ...] = ()
     source: str = "statute"
+    beneficiary_via: str = field(default="", compare=False)
     text: str = field(default="", compare=False)
     span: Span | None = field(default=None, compare=False)
 
@@ -192,7 +194,8 @@ def render_norm(norm: Norm) -> str:
     if norm.object is not None:
         parts.append(str(norm.object))
     if norm.beneficiary is not None:
-        parts.append(f"TO {norm.beneficiary}" if norm.object is not None else str(norm.beneficiary))
+        via = norm.beneficiary_via or ("TO" if norm.object is not None else "")
+        parts.append(f"{via} {norm.beneficiary}".strip())
     if norm.offence is not None:
         parts.append(f"OF {norm.offence}")
     if norm.counterparty is not None:

@@ -166,6 +166,8 @@ def _build(children: list[Any], text: str, span: Span, vocab: Vocabulary) -> Nor
             role = _check(term, vocab, ("person", "object", "offence"), "a person, an object or an offence")
             role = {"person": "beneficiary"}.get(role, role)
             _assign(roles, role, term, term.span or span)
+            if role == "beneficiary":
+                roles["beneficiary_via"] = {"to": "TO", "of": "OF"}.get(item[0], "")
     return Norm(kind=kind, actor=actor, modality=modality, action=action, hedges=tuple(hedges),
                 clauses=tuple(clauses), text=text.strip(), span=span, **roles)
 
