@@ -102,28 +102,46 @@ class Vocabulary:
         return frozenset(itertools.product(*(sorted(allowed[d]) for d in self.dimensions)))
 
     def describe_cells(self, cells: frozenset[Cell], within: frozenset[Cell] | None = None) -> str:
-        """Describe a set of cells in words, dimension by dimension, relative to ``within``.
+        """Describe a set of cells in words, relative to ``within`` (default: the whole space).
 
-        A dimension is left out when the cells take every value that ``within`` (default: the whole
-        space) takes in it, so ``adult`` rather than ``identified, adult, all residences``.
+        A dimension is left out when the cells take every value ``within`` takes in it, so
+        ``victims: adult`` rather than a list of every stage and residence. A set that is not a
+        single block is split into blocks: ``victims: adult + victims: child; national``.
         """
         if not cells:
             return "no victims"
         within = within or self.all_cells()
+        blocks = [self._block_words(block, within) for block in self._blocks(cells)]
+        if blocks == [""]:
+            return "all victims" if within == self.all_cells() else self.describe_cells(within)
+        return " + ".join(f"victims: {words}" if words else "all other victims" for words in blocks)
+
+    def _blocks(self, cells: frozenset[Cell]) -> list[frozenset[Cell]]:
+        """Split cells into rectangular blocks (products of values), grouping equal sub-structures."""
+        values = [sorted({c[i] for c in cells}) for i in range(len(self.dimensions))]
+        if frozenset(itertools.product(*values)) == cells:
+            return [cells]
+        index = next(i for i, vals in enumerate(values) if len(vals) > 1 and any(
+            frozenset(c[:i] + c[i + 1:] for c in cells if c[i] == v)
+            != frozenset(c[:i] + c[i + 1:] for c in cells if c[i] == vals[0]) for v in vals))
+        groups: dict[frozenset[Cell], set[str]] = {}
+        for value in values[index]:
+            rest = frozenset(c[:index] + c[index + 1:] for c in cells if c[index] == value)
+            groups.setdefault(rest, set()).add(value)
+        out: list[frozenset[Cell]] = []
+        for rest, group in groups.items():
+            block = frozenset((*r[:index], v, *r[index:]) for r in rest for v in group)
+            out += self._blocks(block)
+        return out
+
+    def _block_words(self, block: frozenset[Cell], within: frozenset[Cell]) -> str:
         parts = []
         for index, dim in enumerate(self.dimensions):
             order = list(self.dimensions[dim])
-            values = sorted({cell[index] for cell in cells}, key=order.index)
+            values = sorted({cell[index] for cell in block}, key=order.index)
             if set(values) != {cell[index] for cell in within}:
                 parts.append(" or ".join(v.replace("_", " ") for v in values))
-        exact = frozenset(itertools.product(*(
-            sorted({c[i] for c in cells}) for i in range(len(self.dimensions)))))
-        if not parts and exact == cells and within != self.all_cells():
-            return self.describe_cells(within)
-        if not parts:
-            return "all victims" if exact == cells else "some victims"
-        text = "; ".join(parts)
-        return f"victims: {text}" if exact == cells else f"some victims among: {text}"
+        return "; ".join(parts)
 
 
 def _load_yaml_resource(name: str) -> dict[str, Any]:
