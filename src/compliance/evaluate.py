@@ -1,9 +1,9 @@
 """Apply each requirement's elements to a statute's norms. Pure: no I/O, no scoring arithmetic.
 
 An element asks for coverage of some beneficiaries (cells of stage x age x residence). Every
-norm selected by the element's ``select`` covers the cells of its own beneficiary with a factor,
-the lowest factor of the element's ``require`` operators. Each cell takes the best factor any norm
-gives it; the element's score is the mean over its cells.
+norm selected by the element's ``select`` covers the cells of its own beneficiary with a factor:
+the product of the factors of the element's ``require`` operators. Each cell takes the best
+factor any norm gives it; the element's score is the mean over its cells.
 """
 
 from __future__ import annotations
@@ -67,18 +67,22 @@ def beneficiary_of(norm: Norm, vocab: Vocabulary) -> Term | None:
 
 
 def score_norm(norm: Norm, element: Element, vocab: Vocabulary) -> tuple[float, tuple[str, ...]]:
-    """Run the element's operators on one norm: the lowest factor and every reason given."""
+    """Run the element's operators on one norm: the product of their factors and every reason given.
+
+    Each shortfall compounds: a permission (0.5) to provide unspecified assistance (0.5) scores 0.25,
+    below a duty to provide unspecified assistance (0.5).
+    """
     factor, reasons = 1.0, []
     for name, param in element.require.items():
         outcome = OPERATORS[name]().check(norm, param, vocab)
-        factor = min(factor, outcome.factor)
+        factor *= outcome.factor
         if outcome.reason and outcome.factor < 1:
             reasons.append(outcome.reason)
     who = beneficiary_of(norm, vocab)
     narrowing = [q for q in (who.qualifiers if who else ())
                  if vocab.terms["person_qualifier"][q].get("narrows")]
     if narrowing:
-        factor = min(factor, 0.5)
+        factor *= 0.5
         reasons.append("it covers only persons who are " + " and ".join(
             vocab.terms["person_qualifier"][q]["description"].rstrip(".").lower() for q in narrowing))
     return factor, tuple(reasons)
