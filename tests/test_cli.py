@@ -141,3 +141,21 @@ def test_validate_recognises_every_kind_of_rule_file() -> None:
              str(ROOT / "rules" / "coe_2005")]
     result = runner.invoke(app, ["validate", *files])
     assert result.exit_code == 0, result.stderr
+
+
+def test_standard_selects_instruments_and_says_so() -> None:
+    coe = json.loads(runner.invoke(app, ["check", US, "-f", "json", "--standard", "coe"]).stdout)
+    un = json.loads(runner.invoke(app, ["check", US, "-f", "json", "--standard", "un"]).stdout)
+    assert coe["standard"] == "coe" and un["standard"] == "un"
+    assert {i["id"] for i in coe["instruments"]} == {"cets-197"}
+    assert all(s["instrument_id"] == "cets-197" for r in coe["requirements"] for s in r["sources"])
+    assert all(not r["binding"] for r in coe["requirements"])  # the US is not party to CETS 197
+    assert un["requirements"] and all(r["binding"] for r in un["requirements"])
+    text = runner.invoke(app, ["check", US, "--standard", "un"]).stdout
+    assert "standard un" in text and "(binding)" in text and "(benchmark)" not in text
+
+
+def test_unknown_standard_is_an_input_error() -> None:
+    result = runner.invoke(app, ["check", US, "--standard", "asean"])
+    assert result.exit_code == 2
+    assert "no such standard 'asean' (profiles: all, coe, un)" in result.stderr

@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 
-from compliance.errors import ComplianceError, LoadError
+from compliance.errors import ComplianceError, LoadError, RuleError
 from compliance.evaluate import evaluate
 from compliance.loader import load_yaml
 from compliance.model.results import Report
@@ -44,19 +44,43 @@ def load_statute(path: str | Path, rules: RuleSet, display_path: str | None = No
     return parse_statute(doc, statute, load_vocabulary())
 
 
+def profile_instruments(rules: RuleSet, standard: str | None = None) -> tuple[str, set[str]]:
+    """Resolve a ``--standard`` profile name (default: the rule set's default) to its instruments.
+
+    Raises:
+        RuleError: The profile does not exist.
+    """
+    name = standard or rules.profiles.default
+    profile = rules.profiles.profiles.get(name)
+    if profile is None:
+        known = ", ".join(sorted(rules.profiles.profiles))
+        raise RuleError(f"no such standard {name!r} (profiles: {known})", Span("rules/profiles.yaml"))
+    return name, set(profile.instruments)
+
+
 def check(statute: ParsedStatute, rules: RuleSet, as_of: dt.date | None = None,
-          select: Iterable[str] | None = None) -> Report:
-    """Evaluate and score a parsed statute against the rule set (or the selected rule ids)."""
+          select: Iterable[str] | None = None, standard: str | None = None) -> Report:
+    """Evaluate and score a parsed statute against the rule set.
+
+    Args:
+        statute: The parsed statute.
+        rules: The rule set.
+        as_of: Evaluate the law in force on this day (default: today).
+        select: Only these requirement ids.
+        standard: A profile of ``rules/profiles.yaml`` selecting instruments (default: its default).
+    """
     day = as_of or dt.date.today()
     vocab = load_vocabulary()
     wanted = set(select) if select else None
-    instruments = binding_instruments(statute, rules, day)
+    name, chosen = profile_instruments(rules, standard)
+    instruments = binding_instruments(statute, rules, day, chosen)
     binding = {i.id: i.binding for i in instruments}
     results = [
-        requirement_result(req, evaluate(statute, req, vocab, day), rules, binding[req.instrument])
-        for req in rules.requirements if wanted is None or req.id in wanted
+        requirement_result(req, evaluate(statute, req, vocab, day, chosen), rules, binding, chosen)
+        for req in rules.requirements
+        if (wanted is None or req.id in wanted) and any(s.instrument in chosen for s in req.sources())
     ]
-    return build_report(statute, rules, results, instruments, day)
+    return build_report(statute, rules, results, instruments, day, name)
 
 
 def check_file(path: str | Path, rules: RuleSet | None = None, as_of: dt.date | None = None) -> Report:

@@ -116,6 +116,8 @@ def _write(output: Path, text: str, inputs: list[Path]) -> None:
 
 
 RulesOpt = Annotated[Path | None, typer.Option("--rules", help="Rule set folder (default: the bundled rules).")]
+StandardOpt = Annotated[str | None, typer.Option(
+    "--standard", "-s", help="Instruments to check against: a profile of rules/profiles.yaml (e.g. all, un, coe).")]
 
 
 @app.command()
@@ -128,6 +130,7 @@ def check(
         "--fail-under", min=0, max=100, help="Exit 1 if any overall score is below N.")] = None,
     as_of: Annotated[str | None, typer.Option(
         "--as-of", help="Evaluate the law in force on this date (YYYY-MM-DD; default today).")] = None,
+    standard: StandardOpt = None,
     rules_dir: RulesOpt = None,
 ) -> None:
     """Score statutes against the rule set and report what is met, partly met or missing."""
@@ -137,6 +140,7 @@ def check(
     with _input_errors():
         day = _parse_date(as_of)
         rules = _load_rules(rules_dir)
+        api.profile_instruments(rules, standard)
         paths = api.expand_paths(files) if files else api.bundled_legislation()
         if not files:
             typer.echo(f"checking the bundled legislation ({len(paths)} files)", err=True)
@@ -145,7 +149,7 @@ def check(
         for path in paths:
             name = str(path) if files else api.display_name(path)
             with _collect(errors):
-                reports.append(api.check(api.load_statute(path, rules, name), rules, day))
+                reports.append(api.check(api.load_statute(path, rules, name), rules, day, standard=standard))
         if errors:
             _fail(errors)
         text = render(reports, fmt.value)

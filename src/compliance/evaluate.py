@@ -40,11 +40,15 @@ class ElementEvaluation:
 
 
 def evaluate(statute: ParsedStatute, requirement: Requirement, vocab: Vocabulary,
-             as_of: dt.date) -> list[ElementEvaluation]:
-    """Evaluate every element of ``requirement`` against the provisions in force on ``as_of``."""
+             as_of: dt.date, instruments: set[str] | None = None) -> list[ElementEvaluation]:
+    """Evaluate the elements of ``requirement`` against the provisions in force on ``as_of``.
+
+    With ``instruments``, only elements required by one of them are evaluated.
+    """
     vocab = vocab.with_local({n: t.category for n, t in statute.statute.terms.items()})
     provisions = [p for p in statute.provisions if p.provision.in_force_on(as_of)]
-    return [evaluate_element(element, provisions, vocab) for element in requirement.elements]
+    return [evaluate_element(element, provisions, vocab) for element in requirement.elements
+            if instruments is None or element.required_by is None or set(element.required_by) & instruments]
 
 
 def selected(norm: Norm, element: Element, vocab: Vocabulary) -> bool:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from compliance.errors import ComplianceError, ErrorList, RuleError
 from compliance.loader import YamlDocument, load_yaml
-from compliance.model.rules import InstrumentsFile, Requirement, RuleFile, RuleSet, Scoring
+from compliance.model.rules import InstrumentsFile, ProfilesFile, Requirement, RuleFile, RuleSet, Scoring
 from compliance.norms import parse_norm
 from compliance.operators import OPERATORS
 from compliance.validate import validate_document
@@ -38,11 +38,14 @@ def load_rules(directory: str | Path, vocab: Vocabulary | None = None) -> RuleSe
 
     instruments_doc = guarded(root / "instruments.yaml")
     scoring_doc = guarded(root / "scoring.yaml")
-    if instruments_doc is None or scoring_doc is None:
+    profiles_doc = guarded(root / "profiles.yaml")
+    if instruments_doc is None or scoring_doc is None or profiles_doc is None:
         raise ErrorList(errors)
     instruments = validate_document(instruments_doc, InstrumentsFile)
     scoring = validate_document(scoring_doc, Scoring)
+    profiles = validate_document(profiles_doc, ProfilesFile)
     known_instruments = {i.id: i for i in instruments.instruments}
+    errors += _check_profiles(profiles, profiles_doc, set(known_instruments))
     areas = {a.id for a in scoring.areas}
     requirements: list[Requirement] = []
     origins: dict[str, tuple[str, int]] = {}
@@ -70,7 +73,19 @@ def load_rules(directory: str | Path, vocab: Vocabulary | None = None) -> RuleSe
     if errors:
         raise ErrorList(errors)
     return RuleSet(version=instruments.rules_version, instruments=known_instruments,
-                   requirements=requirements, scoring=scoring, origins=origins)
+                   requirements=requirements, scoring=scoring, profiles=profiles, origins=origins)
+
+
+def _check_profiles(profiles: ProfilesFile, doc: YamlDocument, known: set[str]) -> list[ComplianceError]:
+    errors: list[ComplianceError] = []
+    if profiles.default not in profiles.profiles:
+        errors.append(RuleError(f"default profile {profiles.default!r} is not defined", doc.span(("default",))))
+    for name, profile in profiles.profiles.items():
+        for index, inst in enumerate(profile.instruments):
+            if inst not in known:
+                errors.append(RuleError(f"profile {name!r}: unknown instrument {inst!r}",
+                                        doc.span(("profiles", name, "instruments", index))))
+    return errors
 
 
 def check_rule_file(doc: YamlDocument, rules: RuleSet, vocab: Vocabulary | None = None) -> RuleFile:
@@ -95,6 +110,15 @@ def _check_requirement(req: Requirement, doc: YamlDocument, where: tuple[str | i
     errors: list[ComplianceError] = []
     if req.instrument not in instruments:  # type: ignore[operator]
         errors.append(RuleError(f"unknown instrument {req.instrument!r}", doc.span((*where, "instrument"))))
+    cited = [req.instrument]
+    for s_index, source in enumerate(req.other_sources):
+        cited.append(source.instrument)
+        if source.instrument not in instruments:  # type: ignore[operator]
+            errors.append(RuleError(f"unknown instrument {source.instrument!r}",
+                                    doc.span((*where, "other_sources", s_index, "instrument"))))
+    if len(set(cited)) != len(cited):
+        errors.append(RuleError("an instrument is cited twice; merge the articles into one source",
+                                doc.span((*where, "other_sources"))))
     if req.area not in areas:
         errors.append(RuleError(f"unknown area {req.area!r} (areas: {', '.join(sorted(areas))})",
                                 doc.span((*where, "area"))))
@@ -105,6 +129,10 @@ def _check_requirement(req: Requirement, doc: YamlDocument, where: tuple[str | i
             errors.append(RuleError(f"duplicate element id {element.id!r}", doc.span((*at, "id"))))
         seen.add(element.id)
         errors += _check_selector(element.select.model_dump(), doc, (*at, "select"), vocab)
+        for r_index, inst in enumerate(element.required_by or []):
+            if inst not in cited:
+                errors.append(RuleError(f"required_by {inst!r} is not one of this requirement's sources "
+                                        f"({', '.join(cited)})", doc.span((*at, "required_by", r_index))))
         for name, param in element.require.items():
             operator = OPERATORS.get(name)
             if operator is None:

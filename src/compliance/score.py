@@ -19,6 +19,7 @@ from compliance.model.results import (
     JurisdictionInfo,
     Report,
     RequirementResult,
+    SourceResult,
     Status,
 )
 from compliance.model.rules import Requirement, RuleSet
@@ -69,11 +70,14 @@ def requirement_score(evaluations: list[ElementEvaluation]) -> float:
     return mean or 0.0
 
 
-def binding_instruments(statute: ParsedStatute, rules: RuleSet, as_of: dt.date) -> list[InstrumentStatus]:
-    """For each instrument of the rule set, whether it binds the jurisdiction on ``as_of`` and why."""
+def binding_instruments(statute: ParsedStatute, rules: RuleSet, as_of: dt.date,
+                        selected: set[str] | None = None) -> list[InstrumentStatus]:
+    """For each (selected) instrument of the rule set, whether it binds the jurisdiction on ``as_of`` and why."""
     parties = {t.instrument: t for t in statute.statute.treaties}
     out = []
     for inst in rules.instruments.values():
+        if selected is not None and inst.id not in selected:
+            continue
         party = parties.get(inst.id)
         if inst.kind == "soft_law":
             binding, basis = False, "soft law: a benchmark"
@@ -98,8 +102,16 @@ def _evidence(hit: NormHit, element_id: str) -> Evidence:
 
 
 def requirement_result(req: Requirement, evaluations: list[ElementEvaluation], rules: RuleSet,
-                       binding: bool) -> RequirementResult:
-    """Build the result of one requirement from its element evaluations."""
+                       binding: dict[str, bool] | bool, instruments: set[str] | None = None) -> RequirementResult:
+    """Build the result of one requirement from its element evaluations.
+
+    Args:
+        req: The requirement.
+        evaluations: Its evaluated elements.
+        rules: The rule set (for instrument names and rule-file positions).
+        binding: Instrument id -> binding on the jurisdiction (or one flag for every source).
+        instruments: The selected instruments; sources outside it are not reported.
+    """
     exact = requirement_score(evaluations)
     elements, evidence, gaps = [], [], []
     for ev in evaluations:
@@ -110,18 +122,34 @@ def requirement_result(req: Requirement, evaluations: list[ElementEvaluation], r
         evidence += [_evidence(hit, ev.element.id) for hit in ev.evidence]
         if e_status != "met":
             gaps += [f"{ev.element.description} — {reason}" for reason in ev.reasons]
+    sources = []
+    for source in req.sources():
+        if instruments is not None and source.instrument not in instruments:
+            continue
+        inst = rules.instruments[source.instrument]
+        bound = binding if isinstance(binding, bool) else binding.get(source.instrument, False)
+        sources.append(SourceResult(
+            instrument=inst.name, instrument_id=inst.id, article=source.article, citation=source.cite(inst.name),
+            modality=source.modality, binding=bound, kind=inst.kind, source_url=source.source_url,
+            treaty_text_status=source.treaty_text_status))
+    first = sources[0]
     file, line = rules.origins.get(req.id, ("", 0))
     return RequirementResult(
-        id=req.id, title=req.title, area=req.area, instrument=rules.instruments[req.instrument].name,
-        instrument_id=req.instrument, article=req.article, modality=req.modality, binding=binding,
+        id=req.id, title=req.title, area=req.area, instrument=first.instrument, instrument_id=first.instrument_id,
+        article=first.article, citation=first.citation, modality=first.modality,
+        binding=any(s.binding for s in sources), sources=sources,
         weight=req.weight, status=status_of(exact), score=display(exact), exact_score=round(exact, 4),
         elements=elements, evidence=evidence, gaps=gaps, recommendation=req.recommendation.strip(),
-        treaty_text=req.treaty_text.strip(), treaty_text_status=req.treaty_text_status,
-        source_url=req.source_url, rule_file=file, rule_line=line)
+        treaty_text=_source_text(req, first.instrument_id), treaty_text_status=first.treaty_text_status,
+        source_url=first.source_url, rule_file=file, rule_line=line)
+
+
+def _source_text(req: Requirement, instrument: str) -> str:
+    return next(s.treaty_text for s in req.sources() if s.instrument == instrument).strip()
 
 
 def build_report(statute: ParsedStatute, rules: RuleSet, results: list[RequirementResult],
-                 instruments: list[InstrumentStatus], as_of: dt.date) -> Report:
+                 instruments: list[InstrumentStatus], as_of: dt.date, standard: str = "all") -> Report:
     """Aggregate requirement results into area and overall scores."""
     counted = [r for r in results if r.binding or rules.scoring.include_benchmarks]
     areas: dict[str, AreaResult] = {}
@@ -139,6 +167,7 @@ def build_report(statute: ParsedStatute, rules: RuleSet, results: list[Requireme
     jur = statute.statute.jurisdiction
     return Report(
         rules_version=rules.version, jurisdiction=JurisdictionInfo(code=jur.code, name=jur.name),
-        file=statute.path, as_of=as_of.isoformat(), score=display(overall), status=status_of(overall),
+        file=statute.path, as_of=as_of.isoformat(), standard=standard, score=display(overall),
+        status=status_of(overall),
         binding_score=None if binding is None else display(binding), areas=areas,
         instruments=instruments, requirements=results, scoring_method=rules.scoring.method.strip())

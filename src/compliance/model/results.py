@@ -46,6 +46,20 @@ class ElementResult(_Out):
     reasons: list[str]
 
 
+class SourceResult(_Out):
+    """One instrument provision that requires a requirement, and whether it binds the jurisdiction."""
+
+    instrument: str
+    instrument_id: str
+    article: str
+    citation: str
+    modality: str
+    binding: bool
+    kind: str
+    source_url: str
+    treaty_text_status: str
+
+
 class RequirementResult(_Out):
     """The verdict on one requirement for one jurisdiction."""
 
@@ -55,8 +69,10 @@ class RequirementResult(_Out):
     instrument: str
     instrument_id: str
     article: str
+    citation: str
     modality: str
     binding: bool
+    sources: list[SourceResult]
     weight: float
     status: Status
     score: int
@@ -105,6 +121,7 @@ class Report(_Out):
     jurisdiction: JurisdictionInfo
     file: str
     as_of: str
+    standard: str
     score: int
     status: Status
     binding_score: int | None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from compliance.model.base import Strict
 
@@ -63,6 +63,8 @@ class Element(Strict):
     select: Selector
     require: dict[str, Any] = Field(default_factory=dict)
     missing: str = Field(description="The gap, in plain words, when no norm satisfies the element.")
+    required_by: list[str] | None = Field(
+        default=None, description="Instrument ids that require this element (default: every source).")
 
 
 class Example(Strict):
@@ -81,24 +83,72 @@ class Examples(Strict):
     fail: list[Example] = Field(min_length=1)
 
 
+Modality = Literal["shall", "shall_in_appropriate_cases", "shall_consider", "shall_endeavour", "should"]
+ARTICLE_PATTERN = r"^[0-9]+[a-z]?(\([0-9a-z]+\))*$"
+
+
+class Source(Strict):
+    """A provision of an instrument that requires (part of) a requirement."""
+
+    instrument: str
+    article: str = Field(pattern=ARTICLE_PATTERN, description="Number with paragraphs: '26', '12(6)'.")
+    label: str = Field(default="Art", description="How the instrument names its units: Art, Principle, Guideline.")
+    modality: Modality
+    treaty_text: str
+    treaty_text_status: Literal["verbatim", "paraphrase"]
+    treaty_text_note: str | None = Field(default=None, description="Required for a paraphrase: why, and what was read.")
+    source_url: str = Field(pattern=URL_PATTERN)
+
+    @model_validator(mode="after")
+    def _paraphrase_says_why(self) -> Source:
+        if self.treaty_text_status == "paraphrase" and not self.treaty_text_note:
+            raise ValueError("a paraphrased treaty_text needs a treaty_text_note saying what could not be checked")
+        return self
+
+    def cite(self, name: str) -> str:
+        """Cite as ``<instrument name> <label> <article>``."""
+        return f"{name} {self.label} {self.article}"
+
+
 class Requirement(Strict):
-    """An obligation of an instrument, with the elements a national law needs to meet it."""
+    """An obligation, with the elements a national law needs to meet it.
+
+    The primary source is given by the top-level ``instrument``, ``article``... fields; other
+    instruments that require the same thing are ``other_sources``. The requirement is scored
+    once, whichever instruments are selected.
+    """
 
     id: str = Field(pattern=RULE_ID_PATTERN)
     title: str
     instrument: str
-    article: str = Field(pattern=r"^[0-9]+[a-z]?(\([0-9a-z]+\))*$")
+    article: str = Field(pattern=ARTICLE_PATTERN)
+    label: str = "Art"
     area: str
-    modality: Literal["shall", "shall_in_appropriate_cases", "shall_consider", "shall_endeavour", "should"]
+    modality: Modality
     weight: float = Field(gt=0)
     treaty_text: str
     treaty_text_status: Literal["verbatim", "paraphrase"]
+    treaty_text_note: str | None = None
     source_url: str = Field(pattern=URL_PATTERN)
+    other_sources: list[Source] = Field(default_factory=list)
     rationale: str
     recommendation: str
     elements: list[Element] = Field(min_length=1)
     examples: Examples
     notes: str | None = None
+
+    @model_validator(mode="after")
+    def _paraphrase_says_why(self) -> Requirement:
+        self.sources()  # validates the primary source like the others
+        return self
+
+    def sources(self) -> list[Source]:
+        """Every source, the primary one first."""
+        primary = Source(instrument=self.instrument, article=self.article, label=self.label,
+                         modality=self.modality, treaty_text=self.treaty_text,
+                         treaty_text_status=self.treaty_text_status, treaty_text_note=self.treaty_text_note,
+                         source_url=self.source_url)
+        return [primary, *self.other_sources]
 
 
 class RuleFile(Strict):
@@ -114,6 +164,20 @@ class InstrumentsFile(Strict):
     instruments: list[Instrument] = Field(min_length=1)
 
 
+class Profile(Strict):
+    """A named selection of instruments (``--standard``)."""
+
+    description: str
+    instruments: list[str] = Field(min_length=1)
+
+
+class ProfilesFile(Strict):
+    """The content of ``rules/profiles.yaml``."""
+
+    default: str
+    profiles: dict[str, Profile] = Field(min_length=1)
+
+
 class RuleSet(Strict):
     """All rules, validated and cross-checked: what the evaluator runs."""
 
@@ -121,6 +185,7 @@ class RuleSet(Strict):
     instruments: dict[str, Instrument]
     requirements: list[Requirement]
     scoring: Scoring
+    profiles: ProfilesFile
     origins: dict[str, tuple[str, int]] = Field(default_factory=dict)
 
     def requirement(self, rule_id: str) -> Requirement | None:

@@ -22,16 +22,15 @@ def _one(report: Report) -> list[str]:
     bind = "" if report.binding_score is None else f"; binding instruments only: {report.binding_score}/100"
     lines = [f"{j.name} ({j.code}) — {report.file}",
              f"  overall {report.score}/100 ({report.status}){bind}; as of {report.as_of}; "
-             f"rules {report.rules_version}"]
+             f"standard {report.standard}; rules {report.rules_version}"]
     for inst in report.instruments:
         lines.append(f"  {inst.name}: {'binding' if inst.binding else 'benchmark'} — {inst.basis}")
     for area_id, area in report.areas.items():
         lines.append(f"  {area_id:<16} {area.score:>3}/100  {area.status}")
     lines.append("")
     for req in report.requirements:
-        scope = "binding" if req.binding else "benchmark"
-        lines.append(f"{_locate(report, req)}: [{_MARK[req.status]}] {req.id} {req.instrument} "
-                     f"Art {req.article} ({scope}) {req.score}/100: {req.title}")
+        cites = "; ".join(f"{s.citation} ({'binding' if s.binding else 'benchmark'})" for s in req.sources)
+        lines.append(f"{_locate(report, req)}: [{_MARK[req.status]}] {req.id} {cites} {req.score}/100: {req.title}")
         lines += [f"    - {gap}" for gap in req.gaps]
     return lines
 
