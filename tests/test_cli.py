@@ -159,3 +159,20 @@ def test_unknown_standard_is_an_input_error() -> None:
     result = runner.invoke(app, ["check", US, "--standard", "asean"])
     assert result.exit_code == 2
     assert "no such standard 'asean' (profiles: all, coe, un)" in result.stderr
+
+
+def test_explain_a_verdict_names_what_made_it_partial() -> None:
+    result = runner.invoke(app, ["explain", GB, "COE-2005-26", "--as-of", "2026-11-28"])
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert "PARTIAL, 80/100" in out
+    assert "EXCEPT offence IN schedule_4" in out and "no_realistic_alternative" in out
+    assert "[partial 50] adult_test" in out and "[met 100] children_without_compulsion" in out
+    assert "(7) Subsections (1) and (4) do not apply to an offence listed in Schedule 4." in out
+    assert f"matched s45 at {GB}:" in out
+
+
+def test_explain_a_verdict_for_a_rule_outside_the_standard() -> None:
+    result = runner.invoke(app, ["explain", US, "COE-2005-26", "--standard", "un"])
+    assert result.exit_code == 2
+    assert "is not part of standard 'un'" in result.stderr

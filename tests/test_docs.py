@@ -47,3 +47,12 @@ def test_norm_examples_in_the_docs_parse() -> None:
                 parse_norm(snippet, vocab)
                 checked += 1
     assert checked >= 15
+
+
+def test_rule_catalogue_is_current() -> None:
+    from compliance import api
+    from compliance.render.catalogue import catalogue_markdown
+
+    page = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    stale = "docs/rules.md is stale: run `compliance rules --format markdown > docs/rules.md`"
+    assert page == catalogue_markdown(api.load_rules(ROOT / "rules")), stale

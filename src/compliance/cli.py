@@ -49,6 +49,7 @@ class ListFormat(StrEnum):
 
     text = "text"
     json = "json"
+    markdown = "markdown"
 
 
 class InputError(Exception):
@@ -220,60 +221,59 @@ def list_rules(
     fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.text,
     rules_dir: RulesOpt = None,
 ) -> None:
-    """List the requirements of the rule set."""
-    import json
+    """List the requirements of the rule set (markdown: the catalogue page docs/rules.md)."""
+    from compliance.render.catalogue import catalogue_json, catalogue_markdown
 
     rules = _load_rules(rules_dir)
     if fmt is ListFormat.json:
-        items = [{"id": r.id, "title": r.title, "instrument": rules.instruments[r.instrument].name,
-                  "article": r.article, "area": r.area, "modality": r.modality, "weight": r.weight}
-                 for r in rules.requirements]
-        typer.echo(json.dumps({"rules_version": rules.version, "requirements": items}, indent=2))
+        typer.echo(catalogue_json(rules), nl=False)
+        return
+    if fmt is ListFormat.markdown:
+        typer.echo(catalogue_markdown(rules), nl=False)
         return
     typer.echo(f"rule set {rules.version}: {len(rules.requirements)} requirements")
     for r in rules.requirements:
-        typer.echo(f"{r.id:<18} {r.area:<15} {rules.instruments[r.instrument].name} Art {r.article}: {r.title}")
+        cites = "; ".join(s.cite(rules.instruments[s.instrument].name) for s in r.sources())
+        typer.echo(f"{r.id:<18} {r.area:<15} {cites}: {r.title}")
 
 
 @app.command()
 def explain(
-    rule_id: Annotated[str, typer.Argument(help="A requirement id, as listed by 'compliance rules'.")],
+    target: Annotated[str, typer.Argument(help="A requirement id, or a statute file followed by a requirement id.")],
+    rule_id: Annotated[str | None, typer.Argument(help="With a statute file: the requirement id.",
+                                                  show_default=False)] = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="With a statute file: law in force on this date.")] = None,
+    standard: StandardOpt = None,
     rules_dir: RulesOpt = None,
 ) -> None:
-    """Explain a requirement: its source, modality, elements and examples."""
-    import difflib
+    """Explain a requirement, or (with a statute file) how its verdict for that jurisdiction was reached."""
+    from compliance import api
+    from compliance.render.explain import explain_result, explain_rule
 
     rules = _load_rules(rules_dir)
-    req = rules.requirement(rule_id)
+    wanted = rule_id or target
+    req = rules.requirement(wanted)
     if req is None:
-        ids = [r.id for r in rules.requirements]
-        prefixes = sorted((i for i in ids if rule_id.startswith(i)), key=len, reverse=True)
-        close = prefixes[:1] or difflib.get_close_matches(rule_id, ids, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else " (see 'compliance rules')"
-        _fail([f"error: no such rule {rule_id!r}{hint}"])
-    inst = rules.instruments[req.instrument]
-    file, line = rules.origins[req.id]
-    out = [f"{req.id}: {req.title}",
-           f"  source:     {inst.name}, Art {req.article} ({req.source_url})",
-           f"  modality:   {req.modality.replace('_', ' ')}; weight {req.weight}; area {req.area}",
-           f"  defined in: {file}:{line}",
-           "", f"  Treaty text ({req.treaty_text_status}):"]
-    out += [f"    {t}" for t in req.treaty_text.strip().splitlines()]
-    out += ["", "  Rationale:"] + [f"    {t}" for t in req.rationale.strip().splitlines()]
-    out += ["", "  Elements:"]
-    for el in req.elements:
-        sel = el.select
-        out.append(f"    - {el.id} (weight {el.weight}): {el.description}")
-        out.append(f"      matches: {', '.join(sel.actions)} {', '.join(sel.objects or [])} for "
-                   f"{sel.beneficiary}{' (' + sel.polarity + ')' if sel.polarity else ''}")
-        for name, param in el.require.items():
-            out.append(f"      requires {name}: {param}")
-    out += ["", "  Examples:"]
-    for ex in [*req.examples.pass_, *req.examples.fail]:
-        out.append(f"    [{ex.expect}] {ex.name}")
-        out += [f"        {' '.join(n.split())}" for n in ex.norms]
-    out += ["", "  What the law should say:"] + [f"    {t}" for t in req.recommendation.strip().splitlines()]
-    typer.echo("\n".join(out))
+        _fail([f"error: no such rule {wanted!r}{_suggest(wanted, [r.id for r in rules.requirements])}"])
+    if rule_id is None:
+        typer.echo(explain_rule(req, rules), nl=False)
+        return
+    with _input_errors():
+        statute = api.load_statute(target, rules)
+        report = api.check(statute, rules, _parse_date(as_of), select=[req.id], standard=standard)
+    if not report.requirements:
+        _fail([f"error: {req.id} is not part of standard {report.standard!r}"])
+    texts = {p.provision.id: (p.provision.text_status, p.provision.text) for p in statute.provisions}
+    typer.echo(explain_result(report, report.requirements[0], texts), nl=False)
+
+
+def _suggest(wanted: str, ids: list[str]) -> str:
+    import difflib
+
+    prefixes = sorted((i for i in ids if wanted.startswith(i)), key=len, reverse=True)
+    close = prefixes[:1] or difflib.get_close_matches(wanted, ids, n=1)
+    return f"; did you mean {close[0]!r}?" if close else " (see 'compliance rules')"
 
 
 @app.command()
