@@ -205,3 +205,43 @@ def render_norm(norm: Norm) -> str:
     parts += [h.replace("_", " ").upper() for h in norm.hedges]
     parts += [f"{_CLAUSE_WORDS[c.kind]} {render_cond(c.cond)}" for c in norm.clauses]
     return " ".join(parts)
+
+
+def _atoms(cond: Cond) -> list[str]:
+    if isinstance(cond, Fact):
+        return [cond.term.name]
+    if isinstance(cond, Member | Compare):
+        return [render_cond(cond)]
+    if isinstance(cond, Not):
+        return _atoms(cond.operand)
+    return [a for operand in cond.operands for a in _atoms(operand)]
+
+
+def _holds(cond: Cond, values: dict[str, bool]) -> bool:
+    if isinstance(cond, Fact):
+        return values[cond.term.name]
+    if isinstance(cond, Member | Compare):
+        return values[render_cond(cond)]
+    if isinstance(cond, Not):
+        return not _holds(cond.operand, values)
+    results = (_holds(o, values) for o in cond.operands)
+    return all(results) if isinstance(cond, And) else any(results)
+
+
+def satisfiable(cond: Cond, true: set[str], false: set[str]) -> bool:
+    """Tell whether ``cond`` can hold with the ``true`` terms true and the ``false`` terms false.
+
+    Other terms are free. Exhaustive over the free terms (norms have a handful).
+
+    >>> c = Or((Fact(Term("coercive_means")), Fact(Term("victim_child"))))
+    >>> satisfiable(c, {"victim_child"}, {"coercive_means"}), satisfiable(c, set(), {"coercive_means", "victim_child"})
+    (True, False)
+    """
+    atoms = list(dict.fromkeys(_atoms(cond)))
+    free = [a for a in atoms if a not in true and a not in false]
+    fixed = {a: a in true for a in atoms if a in true or a in false}
+    for bits in range(2 ** len(free)):
+        values = {**fixed, **{a: bool(bits >> i & 1) for i, a in enumerate(free)}}
+        if _holds(cond, values):
+            return True
+    return False

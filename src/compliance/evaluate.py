@@ -60,6 +60,8 @@ def selected(norm: Norm, element: Element, vocab: Vocabulary) -> bool:
         return False
     if sel.polarity is not None and vocab.polarity(norm.modality) != sel.polarity:
         return False
+    if sel.offences is not None and (norm.offence is None or norm.offence.name not in sel.offences):
+        return False
     return sel.actors is None or norm.actor.name in sel.actors
 
 
@@ -95,7 +97,8 @@ def score_norm(norm: Norm, element: Element, vocab: Vocabulary) -> tuple[float, 
 def evaluate_element(element: Element, provisions: list[ParsedProvision],
                      vocab: Vocabulary) -> ElementEvaluation:
     """Evaluate one element over the given provisions."""
-    wanted = vocab.cells(*split_term_ref(element.select.beneficiary))
+    target = split_term_ref(element.select.beneficiary)
+    wanted = vocab.cells(*target) or frozenset({_PERSON_CELL})
     best: dict[Cell, NormHit] = {}
     candidates: list[NormHit] = []
     for provision in provisions:
@@ -103,7 +106,7 @@ def evaluate_element(element: Element, provisions: list[ParsedProvision],
             who = beneficiary_of(norm, vocab)
             if who is None or not selected(norm, element, vocab):
                 continue
-            cells = vocab.cells(who.name, who.qualifiers) & wanted
+            cells = _cells_of(who, target, vocab) & wanted
             if not cells:
                 continue
             hit = NormHit(provision, norm, *score_norm(norm, element, vocab))
@@ -120,18 +123,32 @@ def evaluate_element(element: Element, provisions: list[ParsedProvision],
     result.evidence = [hit for hit in winners if hit.factor > 0]
     short = frozenset(c for c in wanted if c not in best or best[c].factor < 1)
     for hit in candidates:
-        cells = vocab.cells(*_who(hit, vocab)) & short
+        who = beneficiary_of(hit.norm, vocab)
+        cells = (_cells_of(who, target, vocab) if who else frozenset()) & short
         if hit.factor < 1 and cells and hit.reasons:
-            result.reasons.append(f"{hit.provision.provision.id}: {'; '.join(hit.reasons)} "
-                                  f"({vocab.describe_cells(cells, wanted)})")
+            who_text = _describe(cells, wanted, vocab)
+            result.reasons.append(f"{hit.provision.provision.id}: {'; '.join(hit.reasons)}"
+                                  + (f" ({who_text})" if who_text else ""))
     uncovered = frozenset(wanted - best.keys())
     if uncovered:
-        result.reasons.append(f"no provision covers {vocab.describe_cells(uncovered, wanted)}")
+        result.reasons.append(f"no provision covers {_describe(uncovered, wanted, vocab) or 'this'}")
     result.reasons = list(dict.fromkeys(result.reasons))
     return result
 
 
-def _who(hit: NormHit, vocab: Vocabulary) -> tuple[str, tuple[str, ...]]:
-    who = beneficiary_of(hit.norm, vocab)
-    assert who is not None  # candidates always have a beneficiary
-    return who.name, who.qualifiers
+#: The single cell of a requirement about a person outside the victim space (e.g. the offender).
+_PERSON_CELL: Cell = ("*",)
+
+
+def _cells_of(who: Term, target: tuple[str, tuple[str, ...]], vocab: Vocabulary) -> frozenset[Cell]:
+    """Cells a norm's beneficiary covers; for a non-victim target, the one cell if the term matches."""
+    if vocab.cells(*target):
+        return vocab.cells(who.name, who.qualifiers)
+    return frozenset({_PERSON_CELL}) if who.name == target[0] else frozenset()
+
+
+def _describe(cells: frozenset[Cell], wanted: frozenset[Cell], vocab: Vocabulary) -> str:
+    """``victims: adult`` for victim cells; nothing for a requirement about another person."""
+    if _PERSON_CELL in wanted:
+        return ""
+    return vocab.describe_cells(cells, wanted)

@@ -191,7 +191,8 @@ def _check(term: Term, vocab: Vocabulary, categories: tuple[str, ...], what: str
         tail = f"; did you mean '{hint}'?" if hint else f" (expected {what}; see docs/norm-language.md)"
         raise VocabularyError(f"unknown term '{term.name}'{tail}", span)
     category = fitting[0]
-    qualifier_cat = {"person": "person_qualifier", "object": "object_qualifier"}.get(category)
+    qualifier_cat = {"person": "person_qualifier", "object": "object_qualifier",
+                     "offence": "offence_qualifier"}.get(category)
     for qualifier in term.qualifiers:
         if qualifier_cat is None:
             raise VocabularyError(f"'{term.name}' takes no qualifiers in brackets", span)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from compliance.ast import Norm, positive_terms, render_cond
+from compliance.ast import Norm, positive_terms, render_cond, satisfiable
 from compliance.vocabulary import Vocabulary
 
 
@@ -195,23 +195,28 @@ class Duration(Operator):
 
 
 class Kinds(Operator):
-    """The object names at least one of these kinds (e.g. ``assistance[accommodation]``)."""
+    """The object (or, with ``on: offence``, the offence) names at least one of these kinds."""
 
     name = "kinds"
-    doc = "{any_of: [kind...], factor_unspecified: 0-1}: a norm of unspecified kind scores `factor_unspecified`."
+    doc = ("{any_of: [kind...], factor_unspecified: 0-1, on: object|offence}: a norm of unspecified kind scores "
+           "`factor_unspecified`; `on: offence` reads exploitation purposes: trafficking_offence[forced_labour].")
 
     def validate(self, param: Any, vocab: Vocabulary) -> None:  # noqa: D102
         kinds = param.get("any_of")
+        on = param.get("on", "object")
+        if on not in ("object", "offence"):
+            raise ValueError("'on' must be object or offence")
         if not isinstance(kinds, list) or not kinds:
             raise ValueError("'any_of' must be a non-empty list of kinds")
         for kind in kinds:
-            if not vocab.knows(kind, "object_qualifier"):
+            if not vocab.knows(kind, f"{on}_qualifier"):
                 raise ValueError(f"unknown kind {kind!r}")
         _factor(param, "factor_unspecified", 0.5)
 
     def check(self, norm: Norm, param: Any, vocab: Vocabulary) -> Outcome:  # noqa: D102
         wanted = param["any_of"]
-        given = norm.object.qualifiers if norm.object else ()
+        term = norm.offence if param.get("on") == "offence" else norm.object
+        given = term.qualifiers if term else ()
         if any(k in given for k in wanted):
             return PASS
         names = " or ".join(k.replace("_", " ") for k in wanted)
@@ -221,7 +226,30 @@ class Kinds(Operator):
         return Outcome(0.0, f"it covers {', '.join(given)} but not {names}")
 
 
+class Dispensable(Operator):
+    """The norm can apply without these conditions when the given ones hold (no means for a child victim)."""
+
+    name = "dispensable"
+    doc = ("{terms: [condition...], given: [condition...], factor: 0-1}: a norm whose IF clause cannot hold "
+           "with `terms` false and `given` true scores `factor`.")
+
+    def validate(self, param: Any, vocab: Vocabulary) -> None:  # noqa: D102
+        _terms(param, vocab)
+        _terms(param, vocab, "given")
+        _factor(param, "factor", 0.0)
+
+    def check(self, norm: Norm, param: Any, vocab: Vocabulary) -> Outcome:  # noqa: D102
+        terms, given = set(param["terms"]), set(param["given"])
+        for clause in norm.clauses_of("if"):
+            if not satisfiable(clause.cond, given, terms):
+                needed = " or ".join(sorted(terms))
+                when = " and ".join(sorted(given))
+                return Outcome(_factor(param, "factor", 0.0), f"it requires {needed} even when {when}")
+        return PASS
+
+
 #: Operator name -> class. Rule files may use only these names under ``require:``.
 OPERATORS: dict[str, type[Operator]] = {
-    cls.name: cls for cls in (Force, ForbiddenConditions, AllowedConditions, Exceptions, Duration, Kinds)
+    cls.name: cls
+    for cls in (Force, ForbiddenConditions, AllowedConditions, Exceptions, Duration, Kinds, Dispensable)
 }

@@ -163,7 +163,7 @@ def _check_requirement(req: Requirement, doc: YamlDocument, where: tuple[str | i
 def _check_selector(select: dict[str, object], doc: YamlDocument, at: tuple[str | int, ...],
                     vocab: Vocabulary) -> list[ComplianceError]:
     errors: list[ComplianceError] = []
-    checks = {"actions": "action", "objects": "object", "actors": "actor"}
+    checks = {"actions": "action", "objects": "object", "actors": "actor", "offences": "offence"}
     for key, category in checks.items():
         for term in select.get(key) or []:  # type: ignore[attr-defined]
             if not vocab.knows(str(term), category, "person" if key == "actors" else category):

@@ -26,6 +26,7 @@ CATEGORIES: dict[str, str] = {
     "unit": "units",
     "person_qualifier": "person_qualifiers",
     "object_qualifier": "object_qualifiers",
+    "offence_qualifier": "offence_qualifiers",
 }
 
 #: Categories a statute may extend with local terms.
@@ -201,6 +202,7 @@ def vocabulary_markdown(vocab: Vocabulary | None = None) -> str:
     out.append("")
     titles = {"actor": "Actors", "action": "Actions", "object": "Objects", "person": "Persons",
               "person_qualifier": "Person qualifiers", "object_qualifier": "Object qualifiers (kinds)",
+              "offence_qualifier": "Offence qualifiers (exploitation purposes)",
               "condition": "Conditions", "offence": "Offences", "unit": "Units"}
     for category, title in titles.items():
         table(title, vocab.terms[category])

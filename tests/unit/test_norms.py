@@ -89,7 +89,8 @@ def test_unknown_keyword_gets_a_suggestion() -> None:
     ("state SHALL grant recovery_period TO victim FOR 30 dayz", "unknown unit 'dayz'; did you mean 'days'?"),
     ("court SHALL NOT convict victim IF compeled", "unknown term 'compeled'; did you mean 'compelled'?"),
     ("state SHALL provide assistance TO victim TO presumed_victim", "a norm has one beneficiary"),
-    ("court SHALL NOT convict offence[adult]", "'offence' takes no qualifiers"),
+    ("court SHALL NOT convict victim IF compelled[adult]", "'compelled' takes no qualifiers"),
+    ("court SHALL NOT convict victim OF offence[adult]", "unknown qualifier 'adult' for 'offence'"),
 ])
 def test_vocabulary_errors(text: str, message: str) -> None:
     with pytest.raises(VocabularyError) as info:

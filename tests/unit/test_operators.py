@@ -99,3 +99,24 @@ def test_guidance_counts_at_half_force() -> None:
     out = Force().check(guided, "shall", V)
     assert out.factor == 0.5
     assert out.reason == "it rests on guidance, not on law with the force of statute"
+
+
+def test_dispensable_reads_the_logic_of_the_condition() -> None:
+    from compliance.operators import Dispensable
+
+    param = {"terms": ["coercive_means"], "given": ["victim_child"], "factor": 0.0}
+    either = norm("state SHALL punish offender OF trafficking_offence[sexual_exploitation] "
+                  "IF trafficking_act AND (coercive_means OR victim_child)")
+    always = norm("state SHALL punish offender OF trafficking_offence[forced_labour] "
+                  "IF trafficking_act AND coercive_means")
+    assert Dispensable().check(either, param, V).factor == 1.0
+    out = Dispensable().check(always, param, V)
+    assert out.factor == 0.0 and out.reason == "it requires coercive_means even when victim_child"
+
+
+def test_kinds_on_the_offence() -> None:
+    param = {"any_of": ["organ_removal"], "on": "offence", "factor_unspecified": 0.0}
+    organs = norm("state SHALL punish offender OF trafficking_offence[organ_removal]")
+    slavery = norm("state SHALL punish offender OF trafficking_offence[slavery]")
+    assert Kinds().check(organs, param, V).factor == 1
+    assert Kinds().check(slavery, param, V).factor == 0

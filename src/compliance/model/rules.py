@@ -52,6 +52,7 @@ class Selector(Strict):
     polarity: Literal["positive", "negative"] | None = None
     beneficiary: str = Field(description="A person term with optional qualifiers, e.g. 'victim[child]'.")
     actors: list[str] | None = None
+    offences: list[str] | None = None
 
 
 class Element(Strict):
