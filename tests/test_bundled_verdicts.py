@@ -83,8 +83,10 @@ def test_uk_reparation_orders_are_discretionary(reports: dict[str, Report]) -> N
 def test_binding_and_benchmark_labels(reports: dict[str, Report]) -> None:
     us = {i.id: i.binding for i in reports["us"].instruments}
     gb = {i.id: i.binding for i in reports["gb-eaw"].instruments}
-    assert us == {"palermo-protocol": True, "cets-197": False}
-    assert gb == {"palermo-protocol": True, "cets-197": True}
+    assert us == {"palermo-protocol": True, "cets-197": False, "eu-directive-2011-36": False, "ilo-p029": False,
+                  "ohchr-principles": False}
+    assert gb == {"palermo-protocol": True, "cets-197": True, "eu-directive-2011-36": False, "ilo-p029": True,
+                  "ohchr-principles": False}
 
 
 def test_every_evidence_line_points_at_a_norm_of_the_cited_provision(reports: dict[str, Report]) -> None:

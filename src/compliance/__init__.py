@@ -1,3 +1,3 @@
 """compliance: check anti-trafficking legislation against international victim-protection standards."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -195,17 +195,17 @@ class Duration(Operator):
 
 
 class Kinds(Operator):
-    """The object (or, with ``on: offence``, the offence) names at least one of these kinds."""
+    """The object (or, with ``of: offence``, the offence) names at least one of these kinds."""
 
     name = "kinds"
-    doc = ("{any_of: [kind...], factor_unspecified: 0-1, on: object|offence}: a norm of unspecified kind scores "
-           "`factor_unspecified`; `on: offence` reads exploitation purposes: trafficking_offence[forced_labour].")
+    doc = ("{any_of: [kind...], factor_unspecified: 0-1, of: object|offence}: a norm of unspecified kind scores "
+           "`factor_unspecified`; `of: offence` reads exploitation purposes: trafficking_offence[forced_labour].")
 
     def validate(self, param: Any, vocab: Vocabulary) -> None:  # noqa: D102
         kinds = param.get("any_of")
-        on = param.get("on", "object")
+        on = param.get("of", "object")
         if on not in ("object", "offence"):
-            raise ValueError("'on' must be object or offence")
+            raise ValueError("'of' must be object or offence")
         if not isinstance(kinds, list) or not kinds:
             raise ValueError("'any_of' must be a non-empty list of kinds")
         for kind in kinds:
@@ -215,7 +215,7 @@ class Kinds(Operator):
 
     def check(self, norm: Norm, param: Any, vocab: Vocabulary) -> Outcome:  # noqa: D102
         wanted = param["any_of"]
-        term = norm.offence if param.get("on") == "offence" else norm.object
+        term = norm.offence if param.get("of") == "offence" else norm.object
         given = term.qualifiers if term else ()
         if any(k in given for k in wanted):
             return PASS

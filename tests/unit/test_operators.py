@@ -115,7 +115,7 @@ def test_dispensable_reads_the_logic_of_the_condition() -> None:
 
 
 def test_kinds_on_the_offence() -> None:
-    param = {"any_of": ["organ_removal"], "on": "offence", "factor_unspecified": 0.0}
+    param = {"any_of": ["organ_removal"], "of": "offence", "factor_unspecified": 0.0}
     organs = norm("state SHALL punish offender OF trafficking_offence[organ_removal]")
     slavery = norm("state SHALL punish offender OF trafficking_offence[slavery]")
     assert Kinds().check(organs, param, V).factor == 1

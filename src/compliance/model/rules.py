@@ -19,7 +19,7 @@ class Instrument(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     name: str = Field(description="The name used in outputs; contains the usual short name or number.")
     title: str
-    kind: Literal["treaty", "soft_law"]
+    kind: Literal["treaty", "eu_law", "soft_law"]
     adopted: dt.date | None = None
     in_force: dt.date | None = None
     url: str = Field(pattern=URL_PATTERN)
