@@ -102,3 +102,41 @@ def test_before_the_2022_act_the_uk_had_no_statutory_recovery_period(rules: Rule
     statute = api.load_statute(ROOT / "legislation" / "gb-eaw.yaml", rules)
     before = api.check(statute, rules, dt.date(2022, 6, 1))
     assert req(before, "COE-2005-13.1").status == "missing"
+
+
+def test_us_child_labour_trafficking_still_requires_means(reports: dict[str, Report]) -> None:
+    r = req(reports["us"], "PAL-2000-3.c")
+    elements = {e.id: e.status for e in r.elements}
+    assert elements == {"sexual_exploitation": "met", "labour_exploitation": "missing"}
+    assert "requires coercive_means even when victim_child" in gaps(r)
+
+
+def test_consent_is_irrelevant_in_the_uk_but_no_us_statute_says_so(reports: dict[str, Report]) -> None:
+    assert req(reports["gb-eaw"], "PAL-2000-3.b").status == "met"
+    assert req(reports["us"], "PAL-2000-3.b").status == "missing"
+
+
+def test_no_us_federal_trafficking_offence_covers_organ_removal(reports: dict[str, Report]) -> None:
+    r = req(reports["us"], "PAL-2000-5.1")
+    assert {e.id: e.status for e in r.elements}["organ_removal"] == "missing"
+
+
+def test_uk_non_punishment_lacks_a_statutory_non_prosecution_rule(reports: dict[str, Report]) -> None:
+    r = req(reports["gb-eaw"], "COE-2005-26")
+    elements = {e.id: e.status for e in r.elements}
+    assert elements["non_prosecution"] == "missing"
+    assert {s.instrument_id for s in r.sources} == {"cets-197", "eu-directive-2011-36", "ilo-p029", "ohchr-principles"}
+
+
+def test_profiles_change_what_is_evaluated_and_what_binds(rules: RuleSet) -> None:
+    statute = api.load_statute(ROOT / "legislation" / "gb-eaw.yaml", rules)
+    coe = api.check(statute, rules, dt.date(2026, 11, 28), standard="coe")
+    ilo = api.check(statute, rules, dt.date(2026, 11, 28), standard="ilo")
+    assert {s.instrument_id for r in coe.requirements for s in r.sources} == {"cets-197"}
+    assert "non_prosecution" not in {e.id for e in req(coe, "COE-2005-26").elements}
+    assert req(coe, "COE-2005-26").score == 80  # the CETS 26 elements alone
+    assert {r.id for r in ilo.requirements} == {"COE-2005-10.2", "COE-2005-12.1", "COE-2005-26", "PAL-2000-6.6"}
+    assert all(r.binding for r in ilo.requirements)
+    us_ilo = api.check(api.load_statute(ROOT / "legislation" / "us.yaml", rules), rules, dt.date(2026, 11, 28),
+                       standard="ilo")
+    assert not any(r.binding for r in us_ilo.requirements)

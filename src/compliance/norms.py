@@ -305,8 +305,12 @@ def parse_statute(doc: YamlDocument, statute: Statute, vocab: Vocabulary) -> Par
         ErrorList: One positioned error per norm that fails to parse or uses an unknown term.
     """
     local: dict[str, str] = {name: term.category for name, term in statute.terms.items()}
+    errors: list[ComplianceError] = [
+        VocabularyError(f"local term '{name}' is already a {vocab.category_of(name)[0].replace('_', ' ')} term "
+                        "of the vocabulary; use it without declaring it", doc.span(("terms", name), key=True))
+        for name in local if vocab.category_of(name)
+    ]
     vocab = vocab.with_local(local)
-    errors: list[ComplianceError] = []
     parsed: list[ParsedProvision] = []
     kinds = {instrument.id: instrument.kind for instrument in statute.instruments}
     for index, provision in enumerate(statute.provisions):
