@@ -14,10 +14,11 @@ import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 
-from compliance.errors import ComplianceError, LoadError, RuleError
+from compliance.compare import build_comparison, diff_reports
+from compliance.errors import ComplianceError, ErrorList, LoadError, RuleError
 from compliance.evaluate import evaluate
 from compliance.loader import load_yaml
-from compliance.model.results import Report
+from compliance.model.results import Comparison, Diff, Report
 from compliance.model.rules import RuleSet
 from compliance.norms import ParsedStatute, parse_statute
 from compliance.registry import load_rules as _load_rules
@@ -83,6 +84,38 @@ def check(statute: ParsedStatute, rules: RuleSet, as_of: dt.date | None = None,
     return build_report(statute, rules, results, instruments, day, name)
 
 
+def check_many(paths: Iterable[str | Path], rules: RuleSet, as_of: dt.date | None = None,
+               standard: str | None = None, names: dict[Path, str] | None = None) -> list[Report]:
+    """Check several statute files the same way (same date, same standard).
+
+    Raises:
+        ErrorList: Every input error of every file, after trying them all.
+    """
+    reports: list[Report] = []
+    errors: list[ComplianceError] = []
+    for path in paths:
+        name = (names or {}).get(Path(path))
+        try:
+            reports.append(check(load_statute(path, rules, name), rules, as_of, standard=standard))
+        except ErrorList as exc:
+            errors += exc.errors
+        except ComplianceError as exc:
+            errors.append(exc)
+    if errors:
+        raise ErrorList(errors)
+    return reports
+
+
+def compare(reports: list[Report], rules: RuleSet) -> Comparison:
+    """Rank the reports and lay out the jurisdiction x requirement matrix."""
+    return build_comparison(reports, rules)
+
+
+def diff(old: Report, new: Report) -> Diff:
+    """The requirements whose verdict changed between two reports, with the provisions that caused it."""
+    return diff_reports(old, new)
+
+
 def check_file(path: str | Path, rules: RuleSet | None = None, as_of: dt.date | None = None) -> Report:
     """Load and check one statute file."""
     rules = rules or load_rules()
@@ -126,6 +159,9 @@ __all__ = [
     "bundled_legislation",
     "check",
     "check_file",
+    "check_many",
+    "compare",
+    "diff",
     "display_name",
     "expand_paths",
     "load_rules",

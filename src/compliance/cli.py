@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 if TYPE_CHECKING:
-    from compliance.model.results import Report
     from compliance.model.rules import RuleSet
 
 EXIT_OK, EXIT_BELOW_THRESHOLD, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -42,6 +41,8 @@ class Format(StrEnum):
     text = "text"
     json = "json"
     markdown = "markdown"
+    html = "html"
+    csv = "csv"
 
 
 class ListFormat(StrEnum):
@@ -110,6 +111,9 @@ def _write(output: Path, text: str, inputs: list[Path]) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -145,14 +149,8 @@ def check(
         paths = api.expand_paths(files) if files else api.bundled_legislation()
         if not files:
             typer.echo(f"checking the bundled legislation ({len(paths)} files)", err=True)
-        reports: list[Report] = []
-        errors: list[str] = []
-        for path in paths:
-            name = str(path) if files else api.display_name(path)
-            with _collect(errors):
-                reports.append(api.check(api.load_statute(path, rules, name), rules, day, standard=standard))
-        if errors:
-            _fail(errors)
+        names = {} if files else {p: api.display_name(p) for p in paths}
+        reports = api.check_many(paths, rules, day, standard, names)
         text = render(reports, fmt.value)
         if output is not None:
             _write(output, text, paths)
@@ -176,6 +174,112 @@ def _collect(errors: list[str]) -> Iterator[None]:
         yield
     except (ComplianceError, ErrorList) as exc:
         errors += _errors_of(exc)
+
+
+class CompareFormat(StrEnum):
+    """Output formats of ``compare``."""
+
+    html = "html"
+    markdown = "markdown"
+    csv = "csv"
+    json = "json"
+
+
+@app.command()
+def compare(
+    files: Annotated[list[Path] | None, typer.Argument(
+        help="Statute files or folders (default: the bundled legislation).", show_default=False)] = None,
+    fmt: Annotated[CompareFormat, typer.Option("--format", "-f", help="Output format.")] = CompareFormat.html,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="html: the folder to write (default ./reports); other formats: a file.")] = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="Compare the law in force on this date (YYYY-MM-DD; default today).")] = None,
+    standard: StandardOpt = None,
+    rules_dir: RulesOpt = None,
+) -> None:
+    """Compare jurisdictions: ranking, matrix of requirements, charts; HTML writes a folder of pages."""
+    import json
+
+    from compliance import api
+    from compliance.render import render
+    from compliance.render.html import render_comparison_html, render_comparison_markdown, render_html
+
+    with _input_errors():
+        day = _parse_date(as_of)
+        rules = _load_rules(rules_dir)
+        api.profile_instruments(rules, standard)
+        paths = api.expand_paths(files) if files else api.bundled_legislation()
+        names = {} if files else {p: api.display_name(p) for p in paths}
+        reports = api.check_many(paths, rules, day, standard, names)
+        comparison = api.compare(reports, rules)
+        if fmt is not CompareFormat.html:
+            text = {
+                CompareFormat.markdown: lambda: render_comparison_markdown(comparison),
+                CompareFormat.csv: lambda: render(reports, "csv"),
+                CompareFormat.json: lambda: json.dumps(comparison.model_dump(mode="json"), indent=2,
+                                                       ensure_ascii=False) + "\n",
+            }[fmt]()
+            if output is None:
+                typer.echo(text, nl=False)
+            else:
+                _write(output, text, paths)
+                typer.echo(f"wrote {output}", err=True)
+            return
+        folder = output or Path("reports")
+        if folder.exists() and not folder.is_dir():
+            raise InputError(f"--output {folder} is a file; the HTML comparison is a folder of pages")
+        links = _page_names([r.jurisdiction.code for r in reports])
+        for report, page in zip(reports, links.values(), strict=True):
+            _write(folder / page, render_html([report], back="index.html"), paths)
+        _write(folder / "comparison.csv", render(reports, "csv"), paths)
+        by_code = dict(zip([r.jurisdiction.code for r in reports], links.values(), strict=True))
+        _write(folder / "index.html", render_comparison_html(comparison, by_code, "comparison.csv"), paths)
+        typer.echo(f"wrote {folder / 'index.html'} ({len(reports)} jurisdiction pages, comparison.csv)", err=True)
+
+
+def _page_names(codes: list[str]) -> dict[int, str]:
+    """One page name per report: ``<code>.html``, numbered if two reports share a code."""
+    names: dict[int, str] = {}
+    for index, code in enumerate(codes):
+        name = f"{code}.html" if codes.count(code) == 1 else f"{code}-{codes[:index + 1].count(code)}.html"
+        names[index] = name
+    return names
+
+
+class DiffFormat(StrEnum):
+    """Output formats of ``diff``."""
+
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def diff(
+    old: Annotated[Path, typer.Argument(help="The earlier statute file (or the only one, with two dates).")],
+    new: Annotated[Path | None, typer.Argument(help="The later statute file.", show_default=False)] = None,
+    old_as_of: Annotated[str | None, typer.Option("--old-as-of", help="Date for OLD (YYYY-MM-DD).")] = None,
+    new_as_of: Annotated[str | None, typer.Option("--new-as-of", help="Date for NEW (YYYY-MM-DD).")] = None,
+    fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="Output format.")] = DiffFormat.text,
+    fail_on_regression: Annotated[bool, typer.Option(
+        "--fail-on-regression", help="Exit 1 if any requirement's score went down.")] = False,
+    standard: StandardOpt = None,
+    rules_dir: RulesOpt = None,
+) -> None:
+    """Show which requirements changed status or score between two statute files, or one file at two dates."""
+    from compliance import api
+    from compliance.render.diff import render_diff_json, render_diff_text
+
+    with _input_errors():
+        if new is None and not (old_as_of and new_as_of):
+            raise InputError("give two files, or one file with --old-as-of and --new-as-of")
+        rules = _load_rules(rules_dir)
+        api.profile_instruments(rules, standard)
+        before = api.check(api.load_statute(old, rules), rules, _parse_date(old_as_of), standard=standard)
+        after = api.check(api.load_statute(new or old, rules), rules, _parse_date(new_as_of), standard=standard)
+        result = api.diff(before, after)
+    typer.echo(render_diff_json(result) if fmt is DiffFormat.json else render_diff_text(result), nl=False)
+    if fail_on_regression and any(c.change == "regressed" for c in result.changes):
+        raise typer.Exit(EXIT_BELOW_THRESHOLD)
 
 
 @app.command()

@@ -17,6 +17,7 @@ from compliance.model.results import (
     Evidence,
     InstrumentStatus,
     JurisdictionInfo,
+    ProvisionText,
     Report,
     RequirementResult,
     SourceResult,
@@ -165,9 +166,17 @@ def build_report(statute: ParsedStatute, rules: RuleSet, results: list[Requireme
     overall = weighted_mean(area_scores) or 0.0
     binding = weighted_mean((r.exact_score, r.weight) for r in results if r.binding)
     jur = statute.statute.jurisdiction
+    cited = {(ev.instrument, ev.provision) for r in results for ev in r.evidence}
+    provisions = [
+        ProvisionText(id=p.provision.id, instrument=p.provision.instrument, heading=p.provision.heading,
+                      text=p.provision.text.strip(), text_status=p.provision.text_status,
+                      source_url=p.provision.source_url, file=p.span.file, line=p.span.line)
+        for p in statute.provisions if (p.provision.instrument, p.provision.id) in cited
+    ]
     return Report(
         rules_version=rules.version, jurisdiction=JurisdictionInfo(code=jur.code, name=jur.name),
         file=statute.path, as_of=as_of.isoformat(), standard=standard, score=display(overall),
         status=status_of(overall),
         binding_score=None if binding is None else display(binding), areas=areas,
-        instruments=instruments, requirements=results, scoring_method=rules.scoring.method.strip())
+        instruments=instruments, requirements=results, provisions=provisions,
+        scoring_method=rules.scoring.method.strip())

@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["compliance.span", "compliance.score", "compliance.ast", "compliance.render.markdown"]
+MODULES = ["compliance.span", "compliance.score", "compliance.ast", "compliance.render.jinja"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -88,6 +88,19 @@ class RequirementResult(_Out):
     rule_line: int
 
 
+class ProvisionText(_Out):
+    """A provision cited as evidence, with its text, for reports that show law beside treaty."""
+
+    id: str
+    instrument: str
+    heading: str
+    text: str
+    text_status: str
+    source_url: str
+    file: str
+    line: int
+
+
 class AreaResult(_Out):
     """The score of one area."""
 
@@ -128,6 +141,7 @@ class Report(_Out):
     areas: dict[str, AreaResult]
     instruments: list[InstrumentStatus]
     requirements: list[RequirementResult]
+    provisions: list[ProvisionText] = []
     scoring_method: str
     scope: str = SCOPE
 
@@ -137,3 +151,83 @@ class MultiReport(_Out):
 
     schema_version: int = SCHEMA_VERSION
     results: list[Report]
+
+
+class ComparisonArea(_Out):
+    """An area of the comparison, with the jurisdictions ranked by their score in it."""
+
+    id: str
+    title: str
+    ranking: list[str]
+
+
+class ComparisonRequirement(_Out):
+    """A column of the comparison matrix."""
+
+    id: str
+    title: str
+    area: str
+    citation: str
+
+
+class MatrixCell(_Out):
+    """One jurisdiction's verdict on one requirement."""
+
+    status: Status
+    score: int
+    binding: bool
+
+
+class ComparisonRow(_Out):
+    """One jurisdiction's line in the comparison."""
+
+    code: str
+    name: str
+    file: str
+    rank: int
+    score: int
+    status: Status
+    binding_score: int | None
+    areas: dict[str, AreaResult]
+    cells: dict[str, MatrixCell]
+
+
+class Comparison(_Out):
+    """Several jurisdictions compared on the same requirements: the ``compare`` JSON contract."""
+
+    schema_version: int = SCHEMA_VERSION
+    kind: str = "comparison"
+    rules_version: str
+    as_of: str
+    standard: str
+    areas: list[ComparisonArea]
+    requirements: list[ComparisonRequirement]
+    jurisdictions: list[ComparisonRow]
+    scope: str = SCOPE
+
+
+class RequirementChange(_Out):
+    """One requirement whose status or score differs between two reports, and why."""
+
+    id: str
+    title: str
+    change: str  # improved | regressed
+    old_status: Status | None
+    new_status: Status | None
+    old_score: int | None
+    new_score: int | None
+    causes: list[str]
+    elements: dict[str, list[str]]
+
+
+class Diff(_Out):
+    """The semantic difference between two assessments (files, or one file at two dates)."""
+
+    schema_version: int = SCHEMA_VERSION
+    kind: str = "diff"
+    old: dict[str, str]
+    new: dict[str, str]
+    old_score: int
+    new_score: int
+    changes: list[RequirementChange]
+    unchanged: int

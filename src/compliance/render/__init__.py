@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from compliance.model.results import Report
+from compliance.render.csv import render_csv
+from compliance.render.html import render_html
 from compliance.render.json import render_json
 from compliance.render.markdown import render_markdown
 from compliance.render.text import render_text
@@ -16,9 +18,11 @@ RENDERERS: dict[str, Renderer] = {
     "text": render_text,
     "json": render_json,
     "markdown": render_markdown,
+    "html": render_html,
+    "csv": render_csv,
 }
 
 
 def render(reports: list[Report], fmt: str) -> str:
-    """Render reports in the named format (``text``, ``json`` or ``markdown``)."""
+    """Render reports in the named format (``text``, ``json``, ``markdown``, ``html`` or ``csv``)."""
     return RENDERERS[fmt](reports)

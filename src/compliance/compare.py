@@ -1,0 +1,117 @@
+"""Compare assessments: rank jurisdictions and lay out the matrix; diff two assessments. Pure."""
+
+from __future__ import annotations
+
+from compliance.model.results import (
+    Comparison,
+    ComparisonArea,
+    ComparisonRequirement,
+    ComparisonRow,
+    Diff,
+    MatrixCell,
+    Report,
+    RequirementChange,
+    RequirementResult,
+)
+from compliance.model.rules import RuleSet
+
+
+def build_comparison(reports: list[Report], rules: RuleSet) -> Comparison:
+    """Rank ``reports`` (highest overall score first; ties by code) and build the matrix.
+
+    All reports must share the date and the standard they were made with.
+    """
+    if len({(r.as_of, r.standard) for r in reports}) > 1:
+        raise ValueError("reports to compare must share their date and standard")
+    ordered = sorted(reports, key=lambda r: (-r.score, r.jurisdiction.code))
+    rows = [
+        ComparisonRow(
+            code=r.jurisdiction.code, name=r.jurisdiction.name, file=r.file, rank=_rank(ordered, r),
+            score=r.score, status=r.status, binding_score=r.binding_score, areas=r.areas,
+            cells={q.id: MatrixCell(status=q.status, score=q.score, binding=q.binding) for q in r.requirements},
+        )
+        for r in ordered
+    ]
+    seen: dict[str, ComparisonRequirement] = {}
+    for report in reports:
+        for q in report.requirements:
+            seen.setdefault(q.id, ComparisonRequirement(id=q.id, title=q.title, area=q.area, citation=q.citation))
+    area_order = [a.id for a in rules.scoring.areas]
+    columns = sorted(seen.values(), key=lambda c: (area_order.index(c.area), c.id))
+    areas = [
+        ComparisonArea(id=a.id, title=a.title, ranking=[
+            row.code for row in sorted(rows, key=lambda w: (-w.areas[a.id].score, w.code)) if a.id in row.areas])
+        for a in rules.scoring.areas if any(a.id in row.areas for row in rows)
+    ]
+    first = reports[0] if reports else None
+    return Comparison(rules_version=rules.version, as_of=first.as_of if first else "",
+                      standard=first.standard if first else "", areas=areas, requirements=columns,
+                      jurisdictions=rows)
+
+
+def _rank(ordered: list[Report], report: Report) -> int:
+    """Competition ranking: equal scores share a rank (1, 2, 2, 4)."""
+    return 1 + sum(1 for other in ordered if other.score > report.score)
+
+
+def diff_reports(old: Report, new: Report) -> Diff:
+    """List the requirements whose status or score changed from ``old`` to ``new``, with their causes.
+
+    A cause is a provision whose evidence (norms and factors) differs between the two reports.
+    """
+    olds = {r.id: r for r in old.requirements}
+    news = {r.id: r for r in new.requirements}
+    changes: list[RequirementChange] = []
+    unchanged = 0
+    for rid in [*olds, *(i for i in news if i not in olds)]:
+        a, b = olds.get(rid), news.get(rid)
+        if a and b and a.status == b.status and a.exact_score == b.exact_score:
+            unchanged += 1
+            continue
+        old_score = a.exact_score if a else 0.0
+        new_score = b.exact_score if b else 0.0
+        changes.append(RequirementChange(
+            id=rid, title=(b or a).title if (b or a) else rid,  # type: ignore[union-attr]
+            change="improved" if new_score > old_score else "regressed",
+            old_status=a.status if a else None, new_status=b.status if b else None,
+            old_score=a.score if a else None, new_score=b.score if b else None,
+            causes=_causes(a, b), elements=_element_changes(a, b)))
+    return Diff(old=_label(old), new=_label(new), old_score=old.score, new_score=new.score,
+                changes=changes, unchanged=unchanged)
+
+
+def _label(report: Report) -> dict[str, str]:
+    return {"file": report.file, "jurisdiction": report.jurisdiction.code, "as_of": report.as_of,
+            "standard": report.standard, "rules_version": report.rules_version}
+
+
+def _evidence(result: RequirementResult | None) -> dict[str, set[tuple[str, str, float]]]:
+    out: dict[str, set[tuple[str, str, float]]] = {}
+    for ev in result.evidence if result else []:
+        out.setdefault(ev.provision, set()).add((ev.element, " ".join(ev.norm.split()), ev.score))
+    return out
+
+
+def _causes(a: RequirementResult | None, b: RequirementResult | None) -> list[str]:
+    before, after = _evidence(a), _evidence(b)
+    causes = []
+    for provision in sorted(set(before) | set(after)):
+        if provision not in before:
+            causes.append(f"{provision}: now decides (part of) the verdict")
+        elif provision not in after:
+            causes.append(f"{provision}: no longer decides it (not in force, or outweighed by a stronger provision)")
+        elif before[provision] != after[provision]:
+            causes.append(f"{provision}: its norms or their scores changed")
+    return causes or ["no provision's evidence differs: the rule set, standard or coverage changed"]
+
+
+def _element_changes(a: RequirementResult | None, b: RequirementResult | None) -> dict[str, list[str]]:
+    old = {e.id: e for e in (a.elements if a else [])}
+    new = {e.id: e for e in (b.elements if b else [])}
+    out = {}
+    for eid in [*old, *(i for i in new if i not in old)]:
+        x, y = old.get(eid), new.get(eid)
+        if x is None or y is None or x.score != y.score:
+            out[eid] = [f"{x.status} {round(x.score * 100)}" if x else "absent",
+                        f"{y.status} {round(y.score * 100)}" if y else "absent"]
+    return out

@@ -1,0 +1,62 @@
+"""The one Jinja environment of the project: templates shipped in the package, strict undefined.
+
+HTML templates (``*.html.j2``) are autoescaped; Markdown templates (``*.md.j2``) escape through
+the ``md``, ``quote`` and ``code`` filters instead, since Markdown is not HTML.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+#: A text symbol for every status, so that status never depends on colour alone.
+SYMBOLS = {"met": "✓", "partial": "◐", "missing": "✗"}
+
+
+def md_cell(value: object) -> str:
+    r"""Escape text for a Markdown table cell or inline text (pipes, angle brackets, newlines).
+
+    >>> md_cell("a|b <script>")
+    'a\\|b &lt;script&gt;'
+    """
+    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("|", "\\|").replace("\n", " ").strip()
+
+
+def md_code(value: object) -> str:
+    """Render a value as inline code; values with backticks or angle brackets become escaped text.
+
+    >>> md_code("legislation/us.yaml"), md_code("<b>")
+    ('`legislation/us.yaml`', '&lt;b&gt;')
+    """
+    text = " ".join(str(value).split())
+    if any(c in text for c in "`<>&|"):
+        return md_cell(text)
+    return f"`{text}`"
+
+
+def md_quote(value: object) -> str:
+    """Quote a multi-line text as a Markdown block quote, escaping HTML."""
+    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return "\n".join(f"> {line}".rstrip() for line in text.strip().splitlines())
+
+
+def symbol(status: str) -> str:
+    """The text symbol of a status (✓ met, ◐ partial, ✗ missing)."""
+    return SYMBOLS.get(status, "?")
+
+
+@cache
+def environment() -> Environment:
+    """Build the environment once: package templates, strict undefined, autoescape for HTML."""
+    env = Environment(
+        loader=PackageLoader("compliance", "render/templates"),
+        undefined=StrictUndefined,
+        autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=True, default=False),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(md=md_cell, quote=md_quote, code=md_code, symbol=symbol)
+    return env
