@@ -45,7 +45,9 @@ def build_comparison(reports: list[Report], rules: RuleSet) -> Comparison:
     ]
     first = reports[0] if reports else None
     return Comparison(rules_version=rules.version, as_of=first.as_of if first else "",
-                      standard=first.standard if first else "", areas=areas, requirements=columns,
+                      standard=first.standard if first else "",
+                      instruments=[i.name for i in first.instruments] if first else [], areas=areas,
+                      requirements=columns,
                       jurisdictions=rows)
 
 

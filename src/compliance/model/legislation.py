@@ -11,7 +11,7 @@ from compliance.model.base import Strict
 
 #: lowercase ISO 3166-1 alpha-2, optionally with an ISO 3166-2 subdivision (``gb-eaw``).
 CODE_PATTERN = r"^[a-z]{2}(-[a-z0-9]{1,3})?$"
-URL_PATTERN = r"^https?://\S+$"
+URL_PATTERN = r"^https?://[^\s<>\"'`]+$"
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 ._()/§-]*$"
 
 TextStatus = Literal["verbatim", "excerpt", "paraphrase", "translation"]

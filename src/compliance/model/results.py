@@ -200,6 +200,7 @@ class Comparison(_Out):
     rules_version: str
     as_of: str
     standard: str
+    instruments: list[str]
     areas: list[ComparisonArea]
     requirements: list[ComparisonRequirement]
     jurisdictions: list[ComparisonRow]

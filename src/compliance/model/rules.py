@@ -10,7 +10,7 @@ from pydantic import Field, model_validator
 from compliance.model.base import Strict
 
 RULE_ID_PATTERN = r"^[A-Z][A-Z0-9]*(-[0-9]{4})?-[0-9]+(\.[0-9a-z]+)*$"
-URL_PATTERN = r"^https?://\S+$"
+URL_PATTERN = r"^https?://[^\s<>\"'`]+$"
 
 
 class Instrument(Strict):

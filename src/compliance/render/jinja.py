@@ -42,6 +42,16 @@ def md_quote(value: object) -> str:
     return "\n".join(f"> {line}".rstrip() for line in text.strip().splitlines())
 
 
+def md_url(value: object) -> str:
+    """Make a URL safe inside a Markdown link target (percent-encode spaces, brackets, quotes, angle brackets).
+
+    >>> md_url('https://example.org/a b)"<x>')
+    'https://example.org/a%20b%29%22%3Cx%3E'
+    """
+    table = {" ": "%20", "(": "%28", ")": "%29", '"': "%22", "<": "%3C", ">": "%3E", "'": "%27", "`": "%60"}
+    return "".join(table.get(c, c) for c in str(value))
+
+
 def symbol(status: str) -> str:
     """The text symbol of a status (✓ met, ◐ partial, ✗ missing)."""
     return SYMBOLS.get(status, "?")
@@ -58,5 +68,5 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(md=md_cell, quote=md_quote, code=md_code, symbol=symbol)
+    env.filters.update(md=md_cell, quote=md_quote, code=md_code, url=md_url, symbol=symbol)
     return env
