@@ -82,6 +82,9 @@ class Provision(Strict):
     text: str = Field(min_length=1)
     text_status: TextStatus
     text_source: str | None = Field(default=None, description="Where the text was read, if not source_url.")
+    language: str = Field(default="en", pattern=r"^[a-z]{2,3}$", description="ISO 639 code of `text`.")
+    translation: str | None = Field(default=None, description="An English rendering of a non-English `text`.")
+    translation_by: str | None = Field(default=None, description="Whose translation: an official or named source.")
     retrieved: dt.date | None = None
     notes: str | None = None
     norms: list[str] = Field(default_factory=list)
@@ -91,6 +94,8 @@ class Provision(Strict):
     def _dates_in_order(self) -> Provision:
         if self.in_force and self.repealed and self.repealed < self.in_force:
             raise ValueError("repealed date is before the in-force date")
+        if (self.translation or self.text_status == "translation") and not self.translation_by:
+            raise ValueError("a translation needs translation_by: whose translation it is")
         return self
 
     def in_force_on(self, day: dt.date) -> bool:
