@@ -183,3 +183,27 @@ def test_explain_a_verdict_for_a_rule_outside_the_standard() -> None:
     result = runner.invoke(app, ["explain", US, "COE-2005-13.1", "--standard", "un"])
     assert result.exit_code == 2
     assert "is not part of standard 'un'" in result.stderr
+
+
+def test_bundled_legislation_passes_strict_validation() -> None:
+    result = runner.invoke(app, ["validate", "--strict", str(ROOT / "legislation")])
+    assert result.exit_code == 0, result.stderr
+
+
+def test_strict_mode_catches_what_plain_validation_allows(tmp_path: Path) -> None:
+    loose = tmp_path / "xx.yaml"
+    loose.write_text(
+        "jurisdiction: {code: qq, name: Nowhere}\n"
+        "treaties: [{instrument: cets-197}]\n"
+        "instruments: [{id: act, title: A, citation: c, url: 'https://example.org'}]\n"
+        "provisions:\n"
+        "  - {id: s1, instrument: act, heading: H, source_url: 'https://example.org', text: 'Victims shall be assisted.',\n"
+        "     text_status: verbatim, no_norm_reason: not yet encoded}\n", encoding="utf-8")
+    assert runner.invoke(app, ["validate", str(loose)]).exit_code == 0
+    result = runner.invoke(app, ["validate", "--strict", str(loose)])
+    assert result.exit_code == 2
+    messages = result.stderr
+    assert f"{loose}:1:22: 'qq' is not an assigned ISO 3166-1 alpha-2 code" in messages
+    assert "treaty 'cets-197' has no date" in messages
+    assert "provision 's1' has no 'retrieved' date" in messages
+    assert "speaks of victims, compensation, residence or prosecution but encodes no norm" in messages

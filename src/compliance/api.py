@@ -25,7 +25,7 @@ from compliance.registry import load_rules as _load_rules
 from compliance.resources import bundled_legislation_dir, bundled_rules_dir
 from compliance.score import binding_instruments, build_report, requirement_result
 from compliance.span import Span
-from compliance.validate import validate_statute
+from compliance.validate import strict_problems, validate_statute
 from compliance.vocabulary import load_vocabulary
 
 
@@ -34,15 +34,23 @@ def load_rules(directory: str | Path | None = None) -> RuleSet:
     return _load_rules(directory or bundled_rules_dir(), load_vocabulary())
 
 
-def load_statute(path: str | Path, rules: RuleSet, display_path: str | None = None) -> ParsedStatute:
+def load_statute(path: str | Path, rules: RuleSet, display_path: str | None = None,
+                 strict: bool = False) -> ParsedStatute:
     """Load, validate and parse one statute file (named ``display_path`` in errors and reports).
+
+    With ``strict``, also apply the curated-corpus checks of :func:`compliance.validate.strict_problems`.
 
     Raises:
         ComplianceError: (or ErrorList of them) for any problem, positioned in the file.
     """
     doc = load_yaml(path, display_path=display_path)
     statute = validate_statute(doc, set(rules.instruments))
-    return parse_statute(doc, statute, load_vocabulary())
+    parsed = parse_statute(doc, statute, load_vocabulary())
+    if strict:
+        problems = strict_problems(doc, statute)
+        if problems:
+            raise ErrorList(problems)
+    return parsed
 
 
 def profile_instruments(rules: RuleSet, standard: str | None = None) -> tuple[str, set[str]]:

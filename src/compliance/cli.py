@@ -285,6 +285,9 @@ def diff(
 @app.command()
 def validate(
     paths: Annotated[list[Path], typer.Argument(help="Statute or rule files, or folders of them.")],
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Curated-corpus checks too: retrieval dates, ISO codes, treaty dates, no unencoded "
+                         "provision about victims.")] = False,
     rules_dir: RulesOpt = None,
 ) -> None:
     """Check the schema, grammar and vocabulary of statute and rule files, without scoring."""
@@ -314,7 +317,7 @@ def validate(
                     elif "method" in doc.data and "areas" in doc.data:
                         validate_document(doc, Scoring)
                     else:
-                        api.load_statute(file, rules)
+                        api.load_statute(file, rules, strict=strict)
     if errors:
         _fail(errors)
     typer.echo(f"ok: {count} checked, no problems", err=True)

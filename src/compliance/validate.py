@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -136,3 +137,49 @@ def validate_statute(doc: YamlDocument, instrument_ids: set[str]) -> Statute:
     if errors:
         raise ErrorList(errors)
     return statute
+
+
+#: ISO 3166-1 alpha-2 codes (officially assigned), lower case.
+ISO_3166_1 = frozenset("""
+ad ae af ag ai al am ao aq ar as at au aw ax az ba bb bd be bf bg bh bi bj bl bm bn bo bq br bs bt bv bw by bz
+ca cc cd cf cg ch ci ck cl cm cn co cr cu cv cw cx cy cz de dj dk dm do dz ec ee eg eh er es et fi fj fk fm fo
+fr ga gb gd ge gf gg gh gi gl gm gn gp gq gr gs gt gu gw gy hk hm hn hr ht hu id ie il im in io iq ir is it je
+jm jo jp ke kg kh ki km kn kp kr kw ky kz la lb lc li lk lr ls lt lu lv ly ma mc md me mf mg mh mk ml mm mn mo
+mp mq mr ms mt mu mv mw mx my mz na nc ne nf ng ni nl no np nr nu nz om pa pe pf pg ph pk pl pm pn pr ps pt pw
+py qa re ro rs ru rw sa sb sc sd se sg sh si sj sk sl sm sn so sr ss st sv sx sy sz tc td tf tg th tj tk tl tm
+tn to tr tt tu tv tw tz ua ug um us uy uz va vc ve vg vi vn vu wf ws ye yt za zm zw
+""".split()) - {"tu"}
+
+#: Words that mark a provision as being about victims' protection (strict mode asks for a norm).
+_VICTIM_WORDS = re.compile(r"\b(victim|compensat|residen|prosecut|trafficked person)", re.IGNORECASE)
+_PLACEHOLDER = "not yet encoded"
+
+
+def strict_problems(doc: YamlDocument, statute: Statute) -> list[ComplianceError]:
+    """The extra checks of ``validate --strict``: provenance and completeness of a curated file.
+
+    Every provision has a retrieval date; the jurisdiction code is an assigned ISO 3166-1 code
+    (with an optional subdivision); every treaty has a date; a provision whose text speaks of
+    victims, compensation, residence or prosecution has norms or a real ``no_norm_reason``.
+    """
+    errors: list[ComplianceError] = []
+    country = statute.jurisdiction.code.split("-")[0]
+    if country not in ISO_3166_1:
+        errors.append(SchemaError(f"'{country}' is not an assigned ISO 3166-1 alpha-2 code",
+                                  doc.span(("jurisdiction", "code"))))
+    for index, treaty in enumerate(statute.treaties):
+        if treaty.binding_since() is None:
+            errors.append(SchemaError(
+                f"treaty {treaty.instrument!r} has no date: give ratified, in_force or party_by (strict)",
+                doc.span(("treaties", index))))
+    for index, provision in enumerate(statute.provisions):
+        where = ("provisions", index)
+        if provision.retrieved is None:
+            errors.append(SchemaError(f"provision {provision.id!r} has no 'retrieved' date (strict)",
+                                      doc.span((*where, "id"))))
+        placeholder = (provision.no_norm_reason or "").lower().startswith(_PLACEHOLDER)
+        if not provision.norms and placeholder and _VICTIM_WORDS.search(provision.text):
+            errors.append(SchemaError(
+                f"provision {provision.id!r} speaks of victims, compensation, residence or prosecution but "
+                "encodes no norm: write its norms or a real no_norm_reason (strict)", doc.span((*where, "id"))))
+    return errors
