@@ -11,6 +11,8 @@ from compliance.model.rules import RuleSet
 
 ROOT = Path(__file__).resolve().parents[1]
 TESTS = Path(__file__).resolve().parent
+#: The codes of the bundled jurisdictions, in file-name order (the corpus grows; tests follow it).
+BUNDLED = sorted(p.stem for p in (ROOT / "legislation").glob("*.yaml"))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import BUNDLED
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -51,6 +53,5 @@ def test_installed_wheel_finds_bundled_data_from_another_directory(wheel: Path, 
                             env=env, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     codes = [r["jurisdiction"]["code"] for r in json.loads(result.stdout)["results"]]
-    assert codes == ["gb-eaw", "us"]
-    assert [r["file"] for r in json.loads(result.stdout)["results"]] == ["legislation/gb-eaw.yaml",
-                                                                         "legislation/us.yaml"]
+    assert codes == BUNDLED
+    assert [r["file"] for r in json.loads(result.stdout)["results"]] == [f"legislation/{c}.yaml" for c in BUNDLED]
