@@ -56,3 +56,21 @@ def test_rule_catalogue_is_current() -> None:
     page = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
     stale = "docs/rules.md is stale: run `compliance rules --format markdown > docs/rules.md`"
     assert page == catalogue_markdown(api.load_rules(ROOT / "rules")), stale
+
+
+def test_corpus_page_is_current() -> None:
+    import datetime as dt
+    import re
+
+    from compliance import api
+    from compliance.render.corpus import corpus_markdown
+
+    page = (ROOT / "docs" / "corpus.md").read_text(encoding="utf-8")
+    day = re.search(r"compliance corpus --as-of (\d{4}-\d{2}-\d{2})", page)
+    assert day, "docs/corpus.md does not say its date"
+    rules = api.load_rules(ROOT / "rules")
+    paths = sorted((ROOT / "legislation").glob("*.yaml"))
+    entries = api.corpus(paths, rules, dt.date.fromisoformat(day.group(1)),
+                         {p: f"legislation/{p.name}" for p in paths})
+    stale = "docs/corpus.md is stale: run `compliance corpus --as-of DATE > docs/corpus.md`"
+    assert page == corpus_markdown(entries, day.group(1), rules.version), stale

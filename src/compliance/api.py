@@ -11,6 +11,7 @@ The CLI is a thin layer over these functions::
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from compliance.compare import build_comparison, diff_reports
 from compliance.errors import ComplianceError, ErrorList, LoadError, RuleError
 from compliance.evaluate import evaluate
 from compliance.loader import load_yaml
-from compliance.model.results import Comparison, Diff, Report
+from compliance.model.results import Comparison, CorpusEntry, Diff, Report
 from compliance.model.rules import RuleSet
 from compliance.norms import ParsedStatute, parse_statute
 from compliance.registry import load_rules as _load_rules
@@ -124,6 +125,30 @@ def diff(old: Report, new: Report) -> Diff:
     return diff_reports(old, new)
 
 
+def corpus(paths: Iterable[str | Path], rules: RuleSet, as_of: dt.date,
+           names: dict[Path, str] | None = None) -> list[CorpusEntry]:
+    """Provenance figures and scores of each statute file (for ``docs/corpus.md``)."""
+    entries = []
+    for path in paths:
+        parsed = load_statute(path, rules, (names or {}).get(Path(path)))
+        report = check(parsed, rules, as_of)
+        statute = parsed.statute
+        counts = Counter(p.text_status for p in statute.provisions)
+        entries.append(CorpusEntry(
+            code=statute.jurisdiction.code, name=statute.jurisdiction.name, file=parsed.path,
+            instruments=[{"id": i.id, "title": i.title, "citation": i.citation, "url": i.url, "kind": i.kind}
+                         for i in statute.instruments],
+            treaties=[{"instrument": rules.instruments[t.instrument].name,
+                       "since": str(t.binding_since() or "undated"),
+                       "exact": "yes" if (t.in_force or t.ratified) else "no"} for t in statute.treaties],
+            provisions=len(statute.provisions),
+            by_status={k: counts.get(k, 0) for k in ("verbatim", "excerpt", "translation", "paraphrase")},
+            languages=sorted({p.language for p in statute.provisions}),
+            norms=sum(len(p.norms) for p in parsed.provisions),
+            score=report.score, binding_score=report.binding_score))
+    return entries
+
+
 def check_file(path: str | Path, rules: RuleSet | None = None, as_of: dt.date | None = None) -> Report:
     """Load and check one statute file."""
     rules = rules or load_rules()
@@ -169,6 +194,7 @@ __all__ = [
     "check_file",
     "check_many",
     "compare",
+    "corpus",
     "diff",
     "display_name",
     "expand_paths",

@@ -384,6 +384,23 @@ def _suggest(wanted: str, ids: list[str]) -> str:
 
 
 @app.command()
+def corpus(
+    as_of: Annotated[str, typer.Option("--as-of", help="Score the law in force on this date (YYYY-MM-DD).")],
+    rules_dir: RulesOpt = None,
+) -> None:
+    """Print the corpus catalogue (docs/corpus.md): provenance figures and scores of the bundled legislation."""
+    from compliance import api
+    from compliance.render.corpus import corpus_markdown
+
+    with _input_errors():
+        day = _parse_date(as_of) or dt.date.today()
+        rules = _load_rules(rules_dir)
+        paths = api.bundled_legislation()
+        entries = api.corpus(paths, rules, day, {p: api.display_name(p) for p in paths})
+    typer.echo(corpus_markdown(entries, day.isoformat(), rules.version), nl=False)
+
+
+@app.command()
 def vocabulary() -> None:
     """Print the norm vocabulary (terms, modalities, hedges) as Markdown."""
     from compliance.vocabulary import vocabulary_markdown

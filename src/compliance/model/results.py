@@ -232,3 +232,19 @@ class Diff(_Out):
     new_score: int
     changes: list[RequirementChange]
     unchanged: int
+
+
+class CorpusEntry(_Out):
+    """One bundled jurisdiction in the corpus catalogue: provenance figures and scores."""
+
+    code: str
+    name: str
+    file: str
+    instruments: list[dict[str, str]]
+    treaties: list[dict[str, str]]
+    provisions: int
+    by_status: dict[str, int]
+    languages: list[str]
+    norms: int
+    score: int
+    binding_score: int | None
