@@ -400,6 +400,44 @@ def corpus(
     typer.echo(corpus_markdown(entries, day.isoformat(), rules.version), nl=False)
 
 
+import_app = typer.Typer(help="Import statutes from other formats as statute-file skeletons.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("akn")
+def import_akn(
+    source: Annotated[Path, typer.Argument(help="An Akoma Ntoso (LegalDocML) XML file.")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="The statute file to write.")] = None,
+    update: Annotated[Path | None, typer.Option(
+        "--update", help="An existing statute file: keep its norms and notes, refresh texts and headings.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Allow overwriting an existing output file.")] = False,
+) -> None:
+    """Turn an Akoma Ntoso act into a statute-file skeleton (one provision per section; norms to write)."""
+    from compliance import akn
+    from compliance.loader import load_yaml
+
+    with _input_errors():
+        try:
+            xml = source.read_bytes()
+        except OSError as exc:
+            raise InputError(f"{source}: {exc.strerror}") from None
+        data = akn.parse_akn(xml, str(source))
+        if update is not None:
+            data, notes = akn.merge(load_yaml(update).data, data)
+            for note in notes:
+                typer.echo(f"{update}: {note}", err=True)
+        text = akn.to_yaml(data, source.name)
+        if output is None:
+            typer.echo(text, nl=False)
+            return
+        if output.exists() and not force:
+            raise InputError(f"{output} exists; use --force to overwrite it (or --update to merge into it)")
+        if update is not None and output.resolve() == update.resolve():
+            typer.echo(f"{output}: comments of the existing file are not kept", err=True)
+        _write(output, text, [source])
+        typer.echo(f"wrote {output}", err=True)
+
+
 @app.command()
 def vocabulary() -> None:
     """Print the norm vocabulary (terms, modalities, hedges) as Markdown."""

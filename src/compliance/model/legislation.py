@@ -76,6 +76,7 @@ class Provision(Strict):
     id: str = Field(pattern=ID_PATTERN, description="The provision as cited, e.g. 's45' or 'reg 12(3)'.")
     instrument: str
     heading: str = Field(min_length=1)
+    eid: str | None = Field(default=None, description="Akoma Ntoso eId of the provision, when imported.")
     source_url: str = Field(pattern=URL_PATTERN)
     in_force: dt.date | None = None
     repealed: dt.date | None = None
