@@ -248,8 +248,26 @@ class Dispensable(Operator):
         return PASS
 
 
+class VictimSpecific(Operator):
+    """The norm is made for victims; a rule of general law (for any ``person``) helps them only incidentally."""
+
+    name = "victim_specific"
+    doc = "{factor: 0-1}: a norm whose beneficiary is a general person term (e.g. person) scores `factor`."
+
+    def validate(self, param: Any, vocab: Vocabulary) -> None:  # noqa: D102
+        _factor(param, "factor", 0.5)
+
+    def check(self, norm: Norm, param: Any, vocab: Vocabulary) -> Outcome:  # noqa: D102
+        who = norm.beneficiary
+        if who is not None and vocab.terms["person"].get(who.name, {}).get("general"):
+            return Outcome(_factor(param, "factor", 0.5),
+                           f"it is a rule of general law (for any {who.name}), not one made for victims")
+        return PASS
+
+
 #: Operator name -> class. Rule files may use only these names under ``require:``.
 OPERATORS: dict[str, type[Operator]] = {
     cls.name: cls
-    for cls in (Force, ForbiddenConditions, AllowedConditions, Exceptions, Duration, Kinds, Dispensable)
+    for cls in (Force, ForbiddenConditions, AllowedConditions, Exceptions, Duration, Kinds, Dispensable,
+                VictimSpecific)
 }

@@ -189,6 +189,8 @@ def vocabulary_markdown(vocab: Vocabulary | None = None) -> str:
                 detail += f" Covers {cells}."
             if entry.get("entitlement"):
                 detail += " Confers a right (MAY counts at full strength)."
+            if entry.get("general"):
+                detail += " A general term: rules that ask for victim-specific provisions count it in part."
             out.append(f"| `{name}` | {reads}{detail} |")
         out.append("")
 
