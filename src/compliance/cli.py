@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 if TYPE_CHECKING:
+    from compliance.model.results import Report
     from compliance.model.rules import RuleSet
 
 EXIT_OK, EXIT_BELOW_THRESHOLD, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -139,18 +140,10 @@ def check(
     rules_dir: RulesOpt = None,
 ) -> None:
     """Score statutes against the rule set and report what is met, partly met or missing."""
-    from compliance import api
     from compliance.render import render
 
     with _input_errors():
-        day = _parse_date(as_of)
-        rules = _load_rules(rules_dir)
-        api.profile_instruments(rules, standard)
-        paths = api.expand_paths(files) if files else api.bundled_legislation()
-        if not files:
-            typer.echo(f"checking the bundled legislation ({len(paths)} files)", err=True)
-        names = {} if files else {p: api.display_name(p) for p in paths}
-        reports = api.check_many(paths, rules, day, standard, names)
+        _, paths, reports = _check_all(files, as_of, standard, rules_dir)
         text = render(reports, fmt.value)
         if output is not None:
             _write(output, text, paths)
@@ -163,6 +156,21 @@ def check(
             typer.echo(f"{r.file}: score {r.score} is below --fail-under {fail_under}", err=True)
         if low:
             raise typer.Exit(EXIT_BELOW_THRESHOLD)
+
+
+def _check_all(files: list[Path] | None, as_of: str | None, standard: str | None,
+               rules_dir: Path | None) -> tuple[RuleSet, list[Path], list[Report]]:
+    """Shared by check and compare: load the rules, expand the inputs (default: bundled), check each."""
+    from compliance import api
+
+    day = _parse_date(as_of)
+    rules = _load_rules(rules_dir)
+    api.profile_instruments(rules, standard)
+    paths = api.expand_paths(files) if files else api.bundled_legislation()
+    if not files:
+        typer.echo(f"checking the bundled legislation ({len(paths)} files)", err=True)
+    names = {} if files else {p: api.display_name(p) for p in paths}
+    return rules, paths, api.check_many(paths, rules, day, standard, names)
 
 
 @contextmanager
@@ -205,12 +213,7 @@ def compare(
     from compliance.render.html import render_comparison_html, render_comparison_markdown, render_html
 
     with _input_errors():
-        day = _parse_date(as_of)
-        rules = _load_rules(rules_dir)
-        api.profile_instruments(rules, standard)
-        paths = api.expand_paths(files) if files else api.bundled_legislation()
-        names = {} if files else {p: api.display_name(p) for p in paths}
-        reports = api.check_many(paths, rules, day, standard, names)
+        rules, paths, reports = _check_all(files, as_of, standard, rules_dir)
         comparison = api.compare(reports, rules)
         if fmt is not CompareFormat.html:
             text = {
