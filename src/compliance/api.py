@@ -11,17 +11,20 @@ The CLI is a thin layer over these functions::
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from compliance.compare import build_comparison, diff_reports
 from compliance.errors import ComplianceError, ErrorList, LoadError, RuleError
 from compliance.evaluate import evaluate
-from compliance.loader import load_yaml
+from compliance.loader import load_yaml, parse_yaml
 from compliance.model.results import Comparison, CorpusEntry, Diff, Report
 from compliance.model.rules import RuleSet
 from compliance.norms import ParsedStatute, parse_statute
+from compliance.policy.waivers import apply_waivers, load_waivers
 from compliance.registry import load_rules as _load_rules
 from compliance.resources import bundled_legislation_dir, bundled_rules_dir
 from compliance.score import binding_instruments, build_report, requirement_result
@@ -30,21 +33,22 @@ from compliance.validate import strict_problems, validate_statute
 from compliance.vocabulary import load_vocabulary
 
 
-def load_rules(directory: str | Path | None = None) -> RuleSet:
+def load_rules(directory: str | os.PathLike[str] | None = None) -> RuleSet:
     """Load the rule set from ``directory`` (default: the bundled rules)."""
-    return _load_rules(directory or bundled_rules_dir(), load_vocabulary())
+    return _load_rules(Path(directory) if directory is not None else bundled_rules_dir(), load_vocabulary())
 
 
 def load_statute(path: str | Path, rules: RuleSet, display_path: str | None = None,
-                 strict: bool = False) -> ParsedStatute:
+                 strict: bool = False, text: str | bytes | None = None) -> ParsedStatute:
     """Load, validate and parse one statute file (named ``display_path`` in errors and reports).
 
     With ``strict``, also apply the curated-corpus checks of :func:`compliance.validate.strict_problems`.
+    With ``text``, parse that YAML instead of reading ``path`` (e.g. a statute read from stdin).
 
     Raises:
         ComplianceError: (or ErrorList of them) for any problem, positioned in the file.
     """
-    doc = load_yaml(path, display_path=display_path)
+    doc = load_yaml(path, display_path=display_path) if text is None else parse_yaml(text, display_path or str(path))
     statute = validate_statute(doc, set(rules.instruments))
     parsed = parse_statute(doc, statute, load_vocabulary())
     if strict:
@@ -94,8 +98,17 @@ def check(statute: ParsedStatute, rules: RuleSet, as_of: dt.date | None = None,
 
 
 def check_many(paths: Iterable[str | Path], rules: RuleSet, as_of: dt.date | None = None,
-               standard: str | None = None, names: dict[Path, str] | None = None) -> list[Report]:
+               standard: str | None = None, names: dict[Path, str] | None = None,
+               progress: Callable[[Path], None] | None = None) -> list[Report]:
     """Check several statute files the same way (same date, same standard).
+
+    Args:
+        paths: The statute files.
+        rules: The rule set.
+        as_of: The day whose law is evaluated (default today).
+        standard: A profile of the rule set.
+        names: How to name some files in errors and reports.
+        progress: Called with each path before it is checked (e.g. to draw a progress bar).
 
     Raises:
         ErrorList: Every input error of every file, after trying them all.
@@ -103,6 +116,8 @@ def check_many(paths: Iterable[str | Path], rules: RuleSet, as_of: dt.date | Non
     reports: list[Report] = []
     errors: list[ComplianceError] = []
     for path in paths:
+        if progress is not None:
+            progress(Path(path))
         name = (names or {}).get(Path(path))
         try:
             reports.append(check(load_statute(path, rules, name), rules, as_of, standard=standard))
@@ -149,10 +164,78 @@ def corpus(paths: Iterable[str | Path], rules: RuleSet, as_of: dt.date,
     return entries
 
 
+def _rules_of(rules: RuleSet | str | os.PathLike[str] | None) -> RuleSet:
+    return rules if isinstance(rules, RuleSet) else load_rules(None if rules is None else Path(rules))
+
+
+def _day(value: dt.date | str | None) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"as_of: invalid date {value!r}: use YYYY-MM-DD") from None
+
+
+def check_source(source: str | os.PathLike[str], *, rules: RuleSet | str | os.PathLike[str] | None = None,
+                 as_of: dt.date | str | None = None, standard: str | None = None,
+                 waivers: str | os.PathLike[str] | None = None) -> Report:
+    """Check a statute file, or YAML text (a ``str`` holding a newline); see :func:`compliance.check`."""
+    ruleset = _rules_of(rules)
+    if isinstance(source, str) and "\n" in source:
+        parsed = load_statute("<string>", ruleset, text=source)
+    else:
+        parsed = load_statute(Path(source), ruleset)
+    report = check(parsed, ruleset, _day(as_of), standard=standard)
+    if waivers is not None:
+        placed = load_waivers(waivers, {r.id for r in ruleset.requirements})
+        report = apply_waivers([report], placed).reports[0]
+    return report
+
+
+def compare_sources(sources: Iterable[str | os.PathLike[str]], *,
+                    rules: RuleSet | str | os.PathLike[str] | None = None, as_of: dt.date | str | None = None,
+                    standard: str | None = None) -> Comparison:
+    """Check several statute files and compare them; see :func:`compliance.compare`."""
+    ruleset = _rules_of(rules)
+    paths = expand_paths([Path(s) for s in sources])
+    return compare(check_many(paths, ruleset, _day(as_of), standard), ruleset)
+
+
 def check_file(path: str | Path, rules: RuleSet | None = None, as_of: dt.date | None = None) -> Report:
     """Load and check one statute file."""
     rules = rules or load_rules()
     return check(load_statute(path, rules), rules, as_of)
+
+
+#: ``compliance schema NAME``: the model behind each file kind, and what the schema describes.
+SCHEMAS: dict[str, tuple[str, str]] = {
+    "statute": ("compliance.model.legislation:Statute", "A statute file under legislation/"),
+    "rules": ("compliance.model.rules:RuleFile", "A requirement file under rules/<instrument>/"),
+    "instruments": ("compliance.model.rules:InstrumentsFile", "rules/instruments.yaml"),
+    "scoring": ("compliance.model.rules:Scoring", "rules/scoring.yaml"),
+    "profiles": ("compliance.model.rules:ProfilesFile", "rules/profiles.yaml"),
+    "waivers": ("compliance.policy.waivers:WaiversFile", "A waiver file (.compliance-waivers.yaml)"),
+    "config": ("compliance.policy.config:Config", "A .compliance.yaml file, or [tool.compliance] in pyproject.toml"),
+    "baseline": ("compliance.policy.baseline:Baseline", "A baseline file (compliance baseline create)"),
+    "report": ("compliance.model.results:Report", "The JSON output of check for one statute"),
+    "comparison": ("compliance.model.results:Comparison", "The JSON output of compare"),
+}
+
+
+def json_schema(name: str) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a file kind, generated from its pydantic model.
+
+    Raises:
+        KeyError: ``name`` is not a key of :data:`SCHEMAS`.
+    """
+    import importlib
+
+    target, title = SCHEMAS[name]
+    module, _, attr = target.partition(":")
+    model = getattr(importlib.import_module(module), attr)
+    body = model.model_json_schema(by_alias=True, mode="validation")
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title, **body}
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
@@ -193,7 +276,9 @@ __all__ = [
     "check",
     "check_file",
     "check_many",
+    "check_source",
     "compare",
+    "compare_sources",
     "corpus",
     "diff",
     "display_name",

@@ -170,7 +170,8 @@ def build_report(statute: ParsedStatute, rules: RuleSet, results: list[Requireme
     provisions = [
         ProvisionText(id=p.provision.id, instrument=p.provision.instrument, heading=p.provision.heading,
                       text=p.provision.text.strip(), text_status=p.provision.text_status,
-                      source_url=p.provision.source_url, file=p.span.file, line=p.span.line)
+                      source_url=p.provision.source_url, file=p.span.file, line=p.span.line,
+                      column=p.span.column)
         for p in statute.provisions if (p.provision.instrument, p.provision.id) in cited
     ]
     return Report(

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Status = Literal["met", "partial", "missing"]
+BaselineState = Literal["new", "unchanged", "improved", "regressed"]
 
 #: Version of the JSON contract (``--format json``).
 SCHEMA_VERSION = 1
@@ -60,6 +61,17 @@ class SourceResult(_Out):
     treaty_text_status: str
 
 
+class WaiverApplied(_Out):
+    """A waiver that accepts a finding for now: the finding is still reported, marked as waived."""
+
+    justification: str
+    reviewer: str | None
+    expires: str | None
+    file: str
+    line: int
+    column: int
+
+
 class RequirementResult(_Out):
     """The verdict on one requirement for one jurisdiction."""
 
@@ -86,6 +98,10 @@ class RequirementResult(_Out):
     source_url: str
     rule_file: str
     rule_line: int
+    waiver: WaiverApplied | None = Field(
+        default=None, description="Set when a waiver accepts this (partial or missing) finding.")
+    baseline: BaselineState | None = Field(
+        default=None, description="With --baseline: new, unchanged, improved or regressed against it.")
 
 
 class ProvisionText(_Out):
@@ -99,6 +115,7 @@ class ProvisionText(_Out):
     source_url: str
     file: str
     line: int
+    column: int = 1
 
 
 class AreaResult(_Out):
@@ -144,6 +161,19 @@ class Report(_Out):
     provisions: list[ProvisionText] = []
     scoring_method: str
     scope: str = SCOPE
+
+    def locate(self, req: RequirementResult) -> tuple[str, int, int]:
+        """Where a finding is: the provision that best meets the requirement, else the top of the file.
+
+        Every machine format (SARIF, GitHub annotations, JUnit, text, threshold messages) points here.
+        """
+        if not req.evidence:
+            return self.file, 1, 1
+        best = max(req.evidence, key=lambda e: (e.score, -e.line, -e.column))
+        for p in self.provisions:
+            if p.id == best.provision and p.instrument == best.instrument:
+                return p.file, p.line, p.column
+        return best.file, best.line, best.column
 
 
 class MultiReport(_Out):

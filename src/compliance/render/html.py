@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from compliance import __version__
 from compliance.model.results import Comparison, Report
 from compliance.render.charts import area_bars, heatmap
 from compliance.render.jinja import environment
+from compliance.version import __version__
 
 
 def render_html(reports: list[Report], back: str | None = None) -> str:

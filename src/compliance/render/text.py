@@ -11,10 +11,8 @@ _MARK = {"met": "met", "partial": "partial", "missing": "missing"}
 
 
 def _locate(report: Report, req: RequirementResult) -> str:
-    if req.evidence:
-        ev = min(req.evidence, key=lambda e: (e.line, e.column))
-        return f"{ev.file}:{ev.line}:{ev.column}"
-    return f"{report.file}:1:1"
+    file, line, column = report.locate(req)
+    return f"{file}:{line}:{column}"
 
 
 def _one(report: Report) -> list[str]:
@@ -30,7 +28,11 @@ def _one(report: Report) -> list[str]:
     lines.append("")
     for req in report.requirements:
         cites = "; ".join(f"{s.citation} ({'binding' if s.binding else 'benchmark'})" for s in req.sources)
-        lines.append(f"{_locate(report, req)}: [{_MARK[req.status]}] {req.id} {cites} {req.score}/100: {req.title}")
+        mark = _MARK[req.status] + (", waived" if req.waiver else "") + (
+            f", {req.baseline}" if req.baseline and req.baseline != "unchanged" else "")
+        lines.append(f"{_locate(report, req)}: [{mark}] {req.id} {cites} {req.score}/100: {req.title}")
+        if req.waiver:
+            lines.append(f"    waived until {req.waiver.expires or 'further notice'}: {req.waiver.justification}")
         lines += [f"    - {gap}" for gap in req.gaps]
     return lines
 

@@ -1,0 +1,98 @@
+"""The typer application, its root options (config, quiet, verbose, version) and the entry point."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from compliance.cli.common import EXIT_CODES, EXIT_INTERNAL, TERMINAL, fail
+
+app = typer.Typer(
+    name="compliance",
+    help="Check anti-trafficking legislation against international victim-protection standards.\n\n" + EXIT_CODES
+    + "\n\nSettings come from flags, then COMPLIANCE_* environment variables, then .compliance.yaml or "
+    "[tool.compliance] in pyproject.toml (found by walking up from the working directory).",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+#: The parameters of each command that a configuration file may set.
+_CONFIGURABLE = {
+    "check": {"files", "rules_dir", "standard", "as_of", "fmt", "fail_under", "fail_on", "fail_on_area",
+              "fail_on_requirement", "waivers", "baseline", "exit_zero"},
+    "compare": {"files", "rules_dir", "standard", "as_of"},
+    "diff": {"rules_dir", "standard"},
+    "validate": {"rules_dir"},
+    "rules": {"rules_dir"},
+    "explain": {"rules_dir", "standard"},
+    "corpus": {"rules_dir"},
+}
+
+
+def _version(value: bool) -> None:
+    if value:
+        from compliance.version import __version__
+
+        typer.echo(f"compliance {__version__}")
+        raise typer.Exit()
+
+
+def _apply_config(ctx: typer.Context, explicit: Path | None) -> None:
+    """Find and read the configuration file; make its values the defaults of each command."""
+    from compliance.policy.discover import find_config
+
+    path = explicit or find_config(Path.cwd())
+    if path is None:
+        TERMINAL.debug("config: none found")
+        return
+    from compliance.cli.common import errors_of
+    from compliance.errors import ComplianceError, ErrorList
+    from compliance.policy.config import defaults, load_config
+
+    try:
+        values = defaults(load_config(path))
+    except (ComplianceError, ErrorList) as exc:
+        fail(errors_of(exc))
+    TERMINAL.debug(f"config: {path}")
+    table: dict[str, Any] = {cmd: {k: v for k, v in values.items() if k in keys} for cmd, keys in _CONFIGURABLE.items()}
+    table["baseline"] = {"create": {k: v for k, v in values.items()
+                                    if k in {"files", "rules_dir", "standard", "as_of"}}}
+    ctx.default_map = table
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+    config: Annotated[Path | None, typer.Option(
+        "--config", envvar="COMPLIANCE_CONFIG", exists=True, dir_okay=False,
+        help="Read settings from this file (.compliance.yaml or pyproject.toml) instead of searching.")] = None,
+    no_config: Annotated[bool, typer.Option("--no-config", help="Ignore configuration files.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the report and errors.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also say which files and settings are used.")]
+    = False,
+) -> None:
+    """Check anti-trafficking legislation against international victim-protection standards."""
+    TERMINAL.quiet, TERMINAL.verbose = quiet, verbose and not quiet
+    if not no_config:
+        _apply_config(ctx, config)
+
+
+def main() -> None:
+    """Run the CLI; turn any unexpected exception into a one-line message and exit code 3."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        sys.exit(130)
+    except Exception as exc:
+        sys.stderr.write(f"internal error: {type(exc).__name__}: {exc} (please report this)\n")
+        sys.exit(EXIT_INTERNAL)

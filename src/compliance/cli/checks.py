@@ -1,0 +1,345 @@
+"""The commands that score statutes: check (with the CI gate), compare, diff, baseline create."""
+
+from __future__ import annotations
+
+import re
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from compliance.cli.app import app
+from compliance.cli.common import (
+    EXIT_CODES,
+    EXIT_FAILED,
+    TERMINAL,
+    AsOfOpt,
+    FilesArg,
+    InputError,
+    Progress,
+    RulesOpt,
+    StandardOpt,
+    input_errors,
+    load_rules,
+    paint,
+    parse_date,
+    suggest,
+    write,
+)
+
+if TYPE_CHECKING:
+    from compliance.model.results import Report
+    from compliance.model.rules import RuleSet
+
+
+class Format(StrEnum):
+    """Output formats of ``check``."""
+
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    html = "html"
+    csv = "csv"
+    sarif = "sarif"
+    junit = "junit"
+    github = "github"
+
+
+class FailOn(StrEnum):
+    """What ``--fail-on`` fails on."""
+
+    missing = "missing"
+    partial = "partial"
+
+
+def check_all(files: list[Path] | None, as_of: str | None, standard: str | None,
+              rules_dir: Path | None) -> tuple[RuleSet, list[Path], list[Report]]:
+    """Load the rules, expand the inputs (default: bundled; ``-``: stdin), check each file."""
+    from compliance import api
+
+    day = parse_date(as_of)
+    rules = load_rules(rules_dir)
+    api.profile_instruments(rules, standard)
+    names = [str(f) for f in files or []]
+    if "-" in names:
+        if len(names) > 1:
+            raise InputError("'-' (a statute on stdin) cannot be combined with other files")
+        parsed = api.load_statute("<stdin>", rules, text=sys.stdin.buffer.read())
+        return rules, [Path("-")], [api.check(parsed, rules, day, standard=standard)]
+    paths = api.expand_paths(files) if files else api.bundled_legislation()
+    if not files:
+        TERMINAL.note(f"checking the bundled legislation ({len(paths)} files)")
+    shown = {} if files else {p: api.display_name(p) for p in paths}
+    progress = Progress(len(paths))
+    try:
+        reports = api.check_many(paths, rules, day, standard, shown, progress=progress)
+    finally:
+        progress.close()
+    TERMINAL.debug(f"checked {len(reports)} files against rules {rules.version}, standard "
+                   f"{reports[0].standard if reports else standard}, as of {reports[0].as_of if reports else day}")
+    return rules, paths, reports
+
+
+def _colour_text(text: str) -> str:
+    colours = {"met": "green", "partial": "yellow", "missing": "red"}
+    return re.sub(r"\[(met|partial|missing)([^\]]*)\]",
+                  lambda m: "[" + paint(m[1], colours[m[1]], sys.stdout) + m[2] + "]", text)
+
+
+OutputOpt = Annotated[Path | None, typer.Option(show_default=False)]
+
+
+@app.command(epilog=EXIT_CODES)
+def check(
+    files: FilesArg = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", envvar="COMPLIANCE_FORMAT",
+                                        help="Output format (stdout or --output).")] = Format.text,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here.")] = None,
+    output_text: Annotated[Path | None, typer.Option("--output-text", help="Also write text here.")] = None,
+    output_json: Annotated[Path | None, typer.Option("--output-json", help="Also write JSON here.")] = None,
+    output_markdown: Annotated[Path | None, typer.Option("--output-markdown", help="Also write Markdown here.")]
+    = None,
+    output_html: Annotated[Path | None, typer.Option("--output-html", help="Also write HTML here.")] = None,
+    output_csv: Annotated[Path | None, typer.Option("--output-csv", help="Also write CSV here.")] = None,
+    output_sarif: Annotated[Path | None, typer.Option("--output-sarif", help="Also write SARIF 2.1.0 here.")] = None,
+    output_junit: Annotated[Path | None, typer.Option("--output-junit", help="Also write JUnit XML here.")] = None,
+    output_github: Annotated[Path | None, typer.Option(
+        "--output-github", help="Also write GitHub workflow annotations here.")] = None,
+    fail_under: Annotated[int | None, typer.Option(
+        "--fail-under", min=0, max=100, envvar="COMPLIANCE_FAIL_UNDER",
+        help="Exit 1 if any overall score is below N.")] = None,
+    fail_on: Annotated[FailOn | None, typer.Option(
+        "--fail-on", envvar="COMPLIANCE_FAIL_ON",
+        help="Exit 1 on any missing finding, or any partial or missing one (waived findings excepted).")] = None,
+    fail_on_area: Annotated[list[str] | None, typer.Option(
+        "--fail-on-area", envvar="COMPLIANCE_FAIL_ON_AREA", help="Limit --fail-on to this area (repeatable).")]
+    = None,
+    fail_on_requirement: Annotated[list[str] | None, typer.Option(
+        "--fail-on-requirement", envvar="COMPLIANCE_FAIL_ON_REQUIREMENT",
+        help="Limit --fail-on to this requirement id (repeatable).")] = None,
+    exit_zero: Annotated[bool, typer.Option(
+        "--exit-zero", envvar="COMPLIANCE_EXIT_ZERO",
+        help="Exit 0 even when a threshold is breached (input errors still exit 2).")] = False,
+    waivers: Annotated[Path | None, typer.Option(
+        "--waivers", envvar="COMPLIANCE_WAIVERS",
+        help="Waiver file (default: .compliance-waivers.yaml in the working directory, if any).")] = None,
+    no_waivers: Annotated[bool, typer.Option("--no-waivers", help="Audit: apply no waiver.")] = False,
+    baseline: Annotated[Path | None, typer.Option(
+        "--baseline", envvar="COMPLIANCE_BASELINE",
+        help="Fail only on regressions against this baseline (see 'compliance baseline create').")] = None,
+    as_of: AsOfOpt = None,
+    standard: StandardOpt = None,
+    rules_dir: RulesOpt = None,
+) -> None:
+    """Score statutes against the rule set and report what is met, partly met or missing.
+
+    In CI: --format sarif/junit/github, several --output-FORMAT files in one run, thresholds
+    (--fail-under, --fail-on), waivers and a baseline.
+    """
+    from compliance.policy.gate import Gate, breaches
+    from compliance.render import render
+
+    extra = {"text": output_text, "json": output_json, "markdown": output_markdown, "html": output_html,
+             "csv": output_csv, "sarif": output_sarif, "junit": output_junit, "github": output_github}
+    failed = False
+    with input_errors():
+        rules, paths, reports = check_all(files, as_of, standard, rules_dir)
+        areas, ids = set(fail_on_area or []), set(fail_on_requirement or [])
+        known_areas = [a.id for a in rules.scoring.areas]
+        for area in sorted(areas - set(known_areas)):
+            raise InputError(f"--fail-on-area: no such area {area!r} (areas: {', '.join(known_areas)})")
+        for rid in sorted(ids - {r.id for r in rules.requirements}):
+            raise InputError(f"--fail-on-requirement: no such requirement {rid!r}"
+                             f"{suggest(rid, [r.id for r in rules.requirements])}")
+        if (areas or ids) and fail_on is None:
+            raise InputError("--fail-on-area and --fail-on-requirement need --fail-on missing|partial")
+        reports, waived_fail = _waivers(reports, rules, waivers, no_waivers)
+        failed |= waived_fail
+        if baseline is not None:
+            reports, regressed = _baseline(reports, baseline)
+            failed |= regressed
+        text = render(reports, fmt.value)
+        if output is not None:
+            write(output, text, paths)
+            TERMINAL.note(f"wrote {output}")
+        else:
+            typer.echo(_colour_text(text) if fmt is Format.text else text, nl=False)
+        for name, target in extra.items():
+            if target is not None:
+                write(target, render(reports, name), paths)
+                TERMINAL.note(f"wrote {target}")
+    found = breaches(reports, Gate(fail_under, fail_on.value if fail_on else None, frozenset(areas), frozenset(ids)))
+    for breach in found:
+        typer.echo(str(breach), err=True)
+    if (found or failed) and not exit_zero:
+        raise typer.Exit(EXIT_FAILED)
+
+
+def _waivers(reports: list[Report], rules: RuleSet, path: Path | None, disabled: bool) -> tuple[list[Report], bool]:
+    """Apply the waiver file, if any; report expired (failing) and unused waivers."""
+    from compliance.policy.waivers import DEFAULT_WAIVERS, apply_waivers, load_waivers
+
+    if disabled:
+        if path is not None or Path(DEFAULT_WAIVERS).is_file():
+            TERMINAL.note("--no-waivers: auditing without waivers")
+        return reports, False
+    if path is None:
+        if not Path(DEFAULT_WAIVERS).is_file():
+            return reports, False
+        path = Path(DEFAULT_WAIVERS)
+    outcome = apply_waivers(reports, load_waivers(path, {r.id for r in rules.requirements}))
+    for problem in outcome.expired:
+        typer.echo(paint(f"{problem}", "red", sys.stderr), err=True)
+    for problem in outcome.unused:
+        TERMINAL.warn(f"{problem}")
+    TERMINAL.debug(f"waivers: {path}: {outcome.applied} applied, {len(outcome.expired)} expired, "
+                   f"{len(outcome.unused)} unused")
+    return outcome.reports, bool(outcome.expired)
+
+
+def _baseline(reports: list[Report], path: Path) -> tuple[list[Report], bool]:
+    """Compare with the baseline; print what it covered and each regression."""
+    from compliance.policy.baseline import compare_with_baseline, load_baseline
+
+    outcome = compare_with_baseline(reports, load_baseline(path))
+    TERMINAL.note(f"{path}: {outcome.summary}")
+    for reg in outcome.regressions:
+        typer.echo(f"{reg.span}: {reg.message()}", err=True)
+    return outcome.reports, bool(outcome.regressions)
+
+
+class CompareFormat(StrEnum):
+    """Output formats of ``compare``."""
+
+    html = "html"
+    markdown = "markdown"
+    csv = "csv"
+    json = "json"
+
+
+@app.command()
+def compare(
+    files: FilesArg = None,
+    fmt: Annotated[CompareFormat, typer.Option("--format", "-f", help="Output format.")] = CompareFormat.html,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="html: the folder to write (default ./reports); other formats: a file.")] = None,
+    as_of: AsOfOpt = None,
+    standard: StandardOpt = None,
+    rules_dir: RulesOpt = None,
+) -> None:
+    """Compare jurisdictions: ranking, matrix of requirements, charts; HTML writes a folder of pages."""
+    import json
+
+    from compliance import api
+    from compliance.render import render
+    from compliance.render.html import render_comparison_html, render_comparison_markdown, render_html
+
+    with input_errors():
+        rules, paths, reports = check_all(files, as_of, standard, rules_dir)
+        comparison = api.compare(reports, rules)
+        if fmt is not CompareFormat.html:
+            text = {
+                CompareFormat.markdown: lambda: render_comparison_markdown(comparison),
+                CompareFormat.csv: lambda: render(reports, "csv"),
+                CompareFormat.json: lambda: json.dumps(comparison.model_dump(mode="json"), indent=2,
+                                                       ensure_ascii=False) + "\n",
+            }[fmt]()
+            if output is None:
+                typer.echo(text, nl=False)
+            else:
+                write(output, text, paths)
+                TERMINAL.note(f"wrote {output}")
+            return
+        folder = output or Path("reports")
+        if folder.exists() and not folder.is_dir():
+            raise InputError(f"--output {folder} is a file; the HTML comparison is a folder of pages")
+        links = _page_names([r.jurisdiction.code for r in reports])
+        for report, page in zip(reports, links.values(), strict=True):
+            write(folder / page, render_html([report], back="index.html"), paths)
+        write(folder / "comparison.csv", render(reports, "csv"), paths)
+        by_code = dict(zip([r.jurisdiction.code for r in reports], links.values(), strict=True))
+        write(folder / "index.html", render_comparison_html(comparison, by_code, "comparison.csv"), paths)
+        TERMINAL.note(f"wrote {folder / 'index.html'} ({len(reports)} jurisdiction pages, comparison.csv)")
+
+
+def _page_names(codes: list[str]) -> dict[int, str]:
+    """One page name per report: ``<code>.html``, numbered if two reports share a code."""
+    names: dict[int, str] = {}
+    for index, code in enumerate(codes):
+        name = f"{code}.html" if codes.count(code) == 1 else f"{code}-{codes[:index + 1].count(code)}.html"
+        names[index] = name
+    return names
+
+
+class DiffFormat(StrEnum):
+    """Output formats of ``diff``."""
+
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def diff(
+    old: Annotated[Path, typer.Argument(help="The earlier statute file (or the only one, with two dates).")],
+    new: Annotated[Path | None, typer.Argument(help="The later statute file.", show_default=False)] = None,
+    old_as_of: Annotated[str | None, typer.Option("--old-as-of", help="Date for OLD (YYYY-MM-DD).")] = None,
+    new_as_of: Annotated[str | None, typer.Option("--new-as-of", help="Date for NEW (YYYY-MM-DD).")] = None,
+    fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="Output format.")] = DiffFormat.text,
+    fail_on_regression: Annotated[bool, typer.Option(
+        "--fail-on-regression", help="Exit 1 if any requirement's score went down.")] = False,
+    standard: StandardOpt = None,
+    rules_dir: RulesOpt = None,
+) -> None:
+    """Show which requirements changed status or score between two statute files, or one file at two dates."""
+    from compliance import api
+    from compliance.render.diff import render_diff_json, render_diff_text
+
+    with input_errors():
+        if new is None and not (old_as_of and new_as_of):
+            raise InputError("give two files, or one file with --old-as-of and --new-as-of")
+        rules = load_rules(rules_dir)
+        api.profile_instruments(rules, standard)
+        before = api.check(api.load_statute(old, rules), rules, parse_date(old_as_of, "--old-as-of"),
+                           standard=standard)
+        after = api.check(api.load_statute(new or old, rules), rules, parse_date(new_as_of, "--new-as-of"),
+                          standard=standard)
+        result = api.diff(before, after)
+    typer.echo(render_diff_json(result) if fmt is DiffFormat.json else render_diff_text(result), nl=False)
+    if fail_on_regression and any(c.change == "regressed" for c in result.changes):
+        raise typer.Exit(EXIT_FAILED)
+
+
+baseline_app = typer.Typer(help="Record today's verdicts so that check --baseline fails only on regressions.",
+                           no_args_is_help=True)
+app.add_typer(baseline_app, name="baseline")
+
+
+@baseline_app.command("create")
+def baseline_create(
+    files: FilesArg = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="The baseline file to write.")]
+    = Path(".compliance-baseline.json"),
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing baseline file.")] = False,
+    as_of: AsOfOpt = None,
+    standard: StandardOpt = None,
+    rules_dir: RulesOpt = None,
+) -> None:
+    """Record each jurisdiction's verdict on each requirement (keyed on jurisdiction + requirement id)."""
+    from compliance.policy.baseline import create_baseline, dump_baseline
+
+    with input_errors():
+        if output.exists() and not force:
+            raise InputError(f"{output} exists; use --force to replace it")
+        _, paths, reports = check_all(files, as_of, standard, rules_dir)
+        if not reports:
+            raise InputError("no statute to record")
+        base = create_baseline(reports)
+        write(output, dump_baseline(base), paths)
+    count = sum(len(v) for v in base.jurisdictions.values())
+    TERMINAL.note(f"wrote {output}: {len(base.jurisdictions)} jurisdictions, {count} verdicts "
+                  f"(rules {base.rules_version}, standard {base.standard}, as of {base.as_of})")
+
+
+__all__ = ["Format", "baseline_create", "check", "check_all", "compare", "diff"]

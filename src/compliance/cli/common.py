@@ -1,0 +1,190 @@
+"""What every command shares: the terminal (quiet, verbose, colour, progress), errors, safe writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+if TYPE_CHECKING:
+    from compliance.model.rules import RuleSet
+
+EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+EXIT_CODES = ("Exit codes: 0 success; 1 a threshold breached (--fail-under, --fail-on, a regression against "
+              "--baseline, or an expired waiver); 2 invalid input or usage; 3 internal error.")
+
+
+@dataclass
+class Terminal:
+    """How to talk to the user: set once by the root options, read by every command."""
+
+    quiet: bool = False
+    verbose: bool = False
+
+    def note(self, message: str) -> None:
+        """A progress or status line on stderr (hidden by --quiet)."""
+        if not self.quiet:
+            typer.echo(message, err=True)
+
+    def debug(self, message: str) -> None:
+        """A line on stderr shown only with --verbose."""
+        if self.verbose:
+            typer.echo(message, err=True)
+
+    def warn(self, message: str) -> None:
+        """A warning on stderr (hidden by --quiet)."""
+        if not self.quiet:
+            typer.echo(paint(message, "yellow", sys.stderr), err=True)
+
+
+TERMINAL = Terminal()
+
+
+def color_enabled(stream: object) -> bool:
+    """Colour only for a terminal, unless ``NO_COLOR`` or ``FORCE_COLOR`` says otherwise (no-color.org)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def paint(text: str, color: str, stream: object) -> str:
+    """``text`` in ``color`` when the stream gets colour, else unchanged."""
+    return typer.style(text, fg=color) if color_enabled(stream) else text
+
+
+class Progress:
+    """A one-line progress counter on stderr, drawn only when stderr is a terminal and not --quiet."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.done = 0
+        self.enabled = total > 1 and not TERMINAL.quiet and sys.stderr.isatty()
+
+    def __call__(self, path: Path) -> None:
+        """Advance to the next file."""
+        self.done += 1
+        if self.enabled:
+            sys.stderr.write(f"\r\x1b[2K[{self.done}/{self.total}] {path.name}")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        """Erase the counter line."""
+        if self.enabled:
+            sys.stderr.write("\r\x1b[2K")
+            sys.stderr.flush()
+
+
+class InputError(Exception):
+    """A usage problem that is not tied to a position in a file."""
+
+
+def fail(lines: list[str], code: int = EXIT_INPUT) -> NoReturn:
+    """Print error lines on stderr and exit."""
+    for line in lines:
+        typer.echo(line, err=True)
+    raise typer.Exit(code)
+
+
+def errors_of(exc: Exception) -> list[str]:
+    """The display lines of an input error (or of each error of an ErrorList)."""
+    from compliance.errors import ComplianceError, ErrorList
+
+    if isinstance(exc, ErrorList):
+        return [e.display() for e in exc.errors]
+    if isinstance(exc, ComplianceError):
+        return [exc.display()]
+    return [f"error: {exc}"]
+
+
+@contextmanager
+def input_errors() -> Iterator[None]:
+    """Turn input errors (positioned or not) into lines on stderr and exit code 2."""
+    from compliance.errors import ComplianceError, ErrorList
+
+    try:
+        yield
+    except (ComplianceError, ErrorList) as exc:
+        fail(errors_of(exc))
+    except InputError as exc:
+        fail([f"error: {exc}"])
+
+
+@contextmanager
+def collect(errors: list[str]) -> Iterator[None]:
+    """Add the input errors of one file to ``errors`` and carry on with the next file."""
+    from compliance.errors import ComplianceError, ErrorList
+
+    try:
+        yield
+    except (ComplianceError, ErrorList) as exc:
+        errors += errors_of(exc)
+
+
+def load_rules(rules_dir: Path | None) -> RuleSet:
+    """Load the rule set (default: bundled), exiting 2 on any error."""
+    from compliance import api
+
+    with input_errors():
+        return api.load_rules(rules_dir)
+
+
+def parse_date(value: str | None, flag: str = "--as-of") -> dt.date | None:
+    """A ``YYYY-MM-DD`` option value as a date."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{flag}: invalid date {value!r}: use YYYY-MM-DD") from None
+
+
+def write(output: Path, text: str, inputs: list[Path]) -> None:
+    """Write ``text`` to ``output`` atomically (temporary file, then rename); never over an input file."""
+    target = output.resolve()
+    if any(target == p.resolve() for p in inputs if str(p) != "-"):
+        raise InputError(f"output {output} is one of the input files; refusing to overwrite it")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def suggest(wanted: str, ids: list[str]) -> str:
+    """``; did you mean 'X'?`` for the closest id, or a pointer to the list."""
+    import difflib
+
+    prefixes = sorted((i for i in ids if wanted.startswith(i)), key=len, reverse=True)
+    close = prefixes[:1] or difflib.get_close_matches(wanted, ids, n=1)
+    return f"; did you mean {close[0]!r}?" if close else " (see 'compliance rules')"
+
+
+RulesOpt = Annotated[Path | None, typer.Option(
+    "--rules", envvar="COMPLIANCE_RULES", help="Rule set folder (default: the bundled rules).")]
+StandardOpt = Annotated[str | None, typer.Option(
+    "--standard", "-s", envvar="COMPLIANCE_STANDARD",
+    help="Instruments to check against: a profile of rules/profiles.yaml (e.g. all, un, coe).")]
+AsOfOpt = Annotated[str | None, typer.Option(
+    "--as-of", envvar="COMPLIANCE_AS_OF", help="Evaluate the law in force on this date (YYYY-MM-DD; default today).")]
+FilesArg = Annotated[list[Path] | None, typer.Argument(
+    help="Statute files or folders; '-' reads one statute from stdin (default: the bundled legislation).",
+    show_default=False)]

@@ -1,0 +1,131 @@
+"""Configuration: ``.compliance.yaml`` or ``[tool.compliance]`` in ``pyproject.toml``.
+
+The file is found by walking up from the working directory; in each folder ``.compliance.yaml`` is
+looked for first, then a ``pyproject.toml`` that has a ``[tool.compliance]`` table. Keys are the
+long option names without the dashes (``fail-under = 50``). Paths in the file are relative to the
+folder that holds it. Precedence: command-line flags, then ``COMPLIANCE_*`` environment variables,
+then the file, then the built-in defaults.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import ConfigDict, Field
+
+from compliance.errors import LoadError
+from compliance.loader import NodePos, YamlDocument, load_yaml
+from compliance.model.base import Strict
+from compliance.span import Span
+from compliance.validate import validate_document
+
+
+def _kebab(name: str) -> str:
+    return name.replace("_", "-")
+
+
+class Config(Strict):
+    """The settings a configuration file may hold (each is also a flag and a ``COMPLIANCE_*`` variable)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, alias_generator=_kebab)
+
+    paths: list[str] | None = Field(default=None, description="Statute files or folders to check by default.")
+    rules: str | None = Field(default=None, description="Rule set folder (default: the bundled rules).")
+    standard: str | None = Field(default=None, description="A profile of the rule set, e.g. all, un, coe.")
+    as_of: dt.date | None = Field(default=None, description="Evaluate the law in force on this date.")
+    format: Literal["text", "json", "markdown", "html", "csv", "sarif", "junit", "github"] | None = Field(
+        default=None, description="Default output format of check.")
+    fail_under: int | None = Field(default=None, ge=0, le=100, description="Fail if an overall score is below N.")
+    fail_on: Literal["missing", "partial"] | None = Field(
+        default=None, description="Fail on any missing (or partial or missing) finding.")
+    fail_on_area: list[str] | None = Field(default=None, description="Limit fail-on to these areas.")
+    fail_on_requirement: list[str] | None = Field(default=None, description="Limit fail-on to these requirement ids.")
+    waivers: str | None = Field(default=None, description="The waiver file.")
+    baseline: str | None = Field(default=None, description="The baseline file: fail only on regressions.")
+    exit_zero: bool | None = Field(default=None, description="Exit 0 even when a threshold is breached.")
+
+
+@dataclass(frozen=True)
+class LoadedConfig:
+    """A configuration file that was found and read."""
+
+    path: Path
+    config: Config
+
+    def resolve(self, value: str) -> str:
+        """A path written in the file, relative to the file's folder."""
+        return str(self.path.parent / value) if not Path(value).is_absolute() else value
+
+
+def load_config(path: Path) -> LoadedConfig:
+    """Read and validate a configuration file.
+
+    Raises:
+        ComplianceError: (or ErrorList) Unreadable file, bad TOML/YAML, unknown keys (listing the allowed
+            ones), or values of the wrong type; positioned in the file.
+    """
+    doc = _toml_document(path) if path.name == "pyproject.toml" else load_yaml(path)
+    return LoadedConfig(path, validate_document(doc, Config))
+
+
+def _toml_document(path: Path) -> YamlDocument:
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LoadError(f"cannot read file: {exc}", Span(name)) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"line (\d+), column (\d+)", str(exc))
+        line, col = (int(found[1]), int(found[2])) if found else (1, 1)
+        raise LoadError(f"invalid TOML: {str(exc).split(' (at ')[0]}", Span(name, line, col)) from None
+    table: Any = data.get("tool", {}).get("compliance", {})
+    lines = text.splitlines()
+    doc = YamlDocument(path=name, data=table, lines=lines)
+    start = next((i for i, ln in enumerate(lines) if re.match(r"\s*\[tool\.compliance\]", ln)), None)
+    if start is not None:
+        doc.positions[()] = NodePos(start, 0, start, len(lines[start]))
+        for i in range(start + 1, len(lines)):
+            if re.match(r"\s*\[", lines[i]):
+                break
+            key = re.match(r"(\s*)\"?([A-Za-z0-9_-]+)\"?\s*=", lines[i])
+            if key:
+                col = len(key[1])
+                doc.key_positions[(key[2],)] = NodePos(i, col, i, col + len(key[2]))
+                value_col = lines[i].index("=") + 1
+                value_col += len(lines[i][value_col:]) - len(lines[i][value_col:].lstrip())
+                doc.positions[(key[2],)] = NodePos(i, value_col, i, len(lines[i]))
+    return doc
+
+
+def defaults(loaded: LoadedConfig) -> dict[str, Any]:
+    """The configuration as click ``default_map`` values keyed by parameter name, paths resolved.
+
+    A ``.compliance-waivers.yaml`` beside the configuration file is used when ``waivers`` is not set.
+    """
+    cfg = loaded.config
+    out: dict[str, Any] = {}
+    beside = loaded.path.parent / ".compliance-waivers.yaml"
+    if cfg.waivers is None and beside.is_file():
+        out["waivers"] = str(beside)
+    if cfg.paths is not None:
+        out["files"] = [loaded.resolve(p) for p in cfg.paths]
+    for key in ("rules", "waivers", "baseline"):
+        value = getattr(cfg, key)
+        if value is not None:
+            out[{"rules": "rules_dir"}.get(key, key)] = loaded.resolve(value)
+    for key in ("standard", "fail_under", "fail_on", "fail_on_area", "fail_on_requirement", "exit_zero"):
+        value = getattr(cfg, key)
+        if value is not None:
+            out[key] = value
+    if cfg.as_of is not None:
+        out["as_of"] = cfg.as_of.isoformat()
+    if cfg.format is not None:
+        out["fmt"] = cfg.format
+    return out
