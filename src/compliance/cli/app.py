@@ -50,6 +50,8 @@ def _apply_config(ctx: typer.Context, explicit: Path | None) -> None:
     if path is None:
         TERMINAL.debug("config: none found")
         return
+    if path.is_absolute() and path.is_relative_to(Path.cwd()):
+        path = path.relative_to(Path.cwd())
     from compliance.cli.common import errors_of
     from compliance.errors import ComplianceError, ErrorList
     from compliance.policy.config import defaults, load_config

@@ -21,6 +21,7 @@ from compliance.cli.common import (
     Progress,
     RulesOpt,
     StandardOpt,
+    echo,
     input_errors,
     load_rules,
     paint,
@@ -165,7 +166,7 @@ def check(
             write(output, text, paths)
             TERMINAL.note(f"wrote {output}")
         else:
-            typer.echo(_colour_text(text) if fmt is Format.text else text, nl=False)
+            echo(_colour_text(text) if fmt is Format.text else text, nl=False)
         for name, target in extra.items():
             if target is not None:
                 write(target, render(reports, name), paths)
@@ -191,7 +192,7 @@ def _waivers(reports: list[Report], rules: RuleSet, path: Path | None, disabled:
         path = Path(DEFAULT_WAIVERS)
     outcome = apply_waivers(reports, load_waivers(path, {r.id for r in rules.requirements}))
     for problem in outcome.expired:
-        typer.echo(paint(f"{problem}", "red", sys.stderr), err=True)
+        echo(paint(f"{problem}", "red", sys.stderr), err=True)
     for problem in outcome.unused:
         TERMINAL.warn(f"{problem}")
     TERMINAL.debug(f"waivers: {path}: {outcome.applied} applied, {len(outcome.expired)} expired, "
@@ -338,7 +339,8 @@ def baseline_create(
         base = create_baseline(reports)
         write(output, dump_baseline(base), paths)
     count = sum(len(v) for v in base.jurisdictions.values())
-    TERMINAL.note(f"wrote {output}: {len(base.jurisdictions)} jurisdictions, {count} verdicts "
+    juris = f"{len(base.jurisdictions)} jurisdiction{'' if len(base.jurisdictions) == 1 else 's'}"
+    TERMINAL.note(f"wrote {output}: {juris}, {count} verdicts "
                   f"(rules {base.rules_version}, standard {base.standard}, as of {base.as_of})")
 
 

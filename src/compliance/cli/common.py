@@ -43,7 +43,7 @@ class Terminal:
     def warn(self, message: str) -> None:
         """A warning on stderr (hidden by --quiet)."""
         if not self.quiet:
-            typer.echo(paint(message, "yellow", sys.stderr), err=True)
+            echo(paint(message, "yellow", sys.stderr), err=True)
 
 
 TERMINAL = Terminal()
@@ -57,6 +57,11 @@ def color_enabled(stream: object) -> bool:
         return True
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
+
+
+def echo(text: str, err: bool = False, nl: bool = True) -> None:
+    """Print to stdout (or stderr), keeping colour codes only where colour is enabled."""
+    typer.echo(text, err=err, nl=nl, color=color_enabled(sys.stderr if err else sys.stdout))
 
 
 def paint(text: str, color: str, stream: object) -> str:

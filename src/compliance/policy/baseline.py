@@ -81,6 +81,10 @@ class BaselineOutcome:
     summary: str = ""
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def create_baseline(reports: Iterable[Report]) -> Baseline:
     """Record the verdicts of ``reports`` (which must share rules version, standard and date)."""
     reports = list(reports)
@@ -149,13 +153,15 @@ def compare_with_baseline(reports: list[Report], baseline: Baseline) -> Baseline
                                                       Span(*report.locate(req))))
         outcome.reports.append(report.model_copy(update={"requirements": marked}))
     covered = sum(len(v) for v in baseline.jurisdictions.values())
+    juris = _count(len(baseline.jurisdictions), "jurisdiction")
+    regressions = _count(len(outcome.regressions), "regression")
     outcome.summary = (
-        f"baseline: {len(baseline.jurisdictions)} jurisdictions, {covered} verdicts (rules {baseline.rules_version}, "
+        f"baseline: {juris}, {covered} verdicts (rules {baseline.rules_version}, "
         f"standard {baseline.standard}, as of {baseline.as_of})"
         + (f"; not covered: {', '.join(uncovered)}" if uncovered else "")
         + (f"; rule set now {reports[0].rules_version}" if reports and reports[0].rules_version
            != baseline.rules_version else "")
-        + f"; {outcome.improved} improved, {outcome.unchanged} unchanged, {len(outcome.regressions)} regressions")
+        + f"; {outcome.improved} improved, {outcome.unchanged} unchanged, {regressions}")
     return outcome
 
 

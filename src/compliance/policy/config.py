@@ -113,7 +113,7 @@ def defaults(loaded: LoadedConfig) -> dict[str, Any]:
     out: dict[str, Any] = {}
     beside = loaded.path.parent / ".compliance-waivers.yaml"
     if cfg.waivers is None and beside.is_file():
-        out["waivers"] = str(beside)
+        out["waivers"] = loaded.resolve(beside.name)
     if cfg.paths is not None:
         out["files"] = [loaded.resolve(p) for p in cfg.paths]
     for key in ("rules", "waivers", "baseline"):

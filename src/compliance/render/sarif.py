@@ -67,7 +67,7 @@ def _result(report: Report, req: RequirementResult, index: int) -> dict[str, Any
         "partialFingerprints": {FINGERPRINT: f"{report.jurisdiction.code}:{req.id}"},
         "properties": {"jurisdiction": report.jurisdiction.code, "status": req.status, "score": req.score,
                        "binding": req.binding, "area": req.area, "asOf": report.as_of,
-                       "standard": report.standard},
+                       "standard": report.standard, "provision": best.provision if best else None},
     }
     if req.rule_file:
         result["relatedLocations"] = [{"id": 1, "message": {"text": f"requirement {req.id}"},
