@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from compliance.compare import build_comparison, diff_reports
+from compliance.comparison import build_comparison, diff_reports
 from compliance.errors import ComplianceError, ErrorList, LoadError, RuleError
 from compliance.evaluate import evaluate
 from compliance.loader import load_yaml, parse_yaml
