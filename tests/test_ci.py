@@ -3,6 +3,7 @@ waivers, baselines, configuration precedence, stdin, colour and quiet output."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -328,3 +329,31 @@ def test_reports_go_to_stdout_and_notes_to_stderr(work: Path) -> None:
 def test_shell_completion_script() -> None:
     result = run("--show-completion", "bash")
     assert result.exit_code == 0 and "_COMPLIANCE_COMPLETE=complete_bash" in result.stdout
+
+
+def test_progress_is_drawn_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    from compliance.cli import common
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    tty = Tty()
+    monkeypatch.setattr(common.sys, "stderr", tty)
+    monkeypatch.setattr(common.TERMINAL, "quiet", False)
+    bar = common.Progress(3)
+    for name in ("a.yaml", "b.yaml", "c.yaml"):
+        bar(Path(name))
+    bar.close()
+    assert "[1/3] a.yaml" in tty.getvalue() and "[3/3] c.yaml" in tty.getvalue()
+    assert tty.getvalue().endswith("\r\x1b[2K")
+    monkeypatch.setattr(common.TERMINAL, "quiet", True)
+    quiet = Tty()
+    monkeypatch.setattr(common.sys, "stderr", quiet)
+    common.Progress(3)(Path("a.yaml"))
+    assert quiet.getvalue() == ""
+    monkeypatch.setattr(common.TERMINAL, "quiet", False)
+    pipe = io.StringIO()
+    monkeypatch.setattr(common.sys, "stderr", pipe)
+    common.Progress(3)(Path("a.yaml"))
+    assert pipe.getvalue() == ""
