@@ -241,6 +241,10 @@ def test_unused_and_invalid_waivers(work: Path) -> None:
                                                  "consultation.\n", ""))
     bad = run("check", "legislation/gb-eaw.yaml", *DAY, "--waivers", "w.yaml")
     assert bad.exit_code == 2 and bad.stderr.strip() == "w.yaml:2:5: missing required key 'justification'"
+    validated = run("validate", "w.yaml")
+    assert validated.exit_code == 2 and validated.stderr.strip() == "w.yaml:2:5: missing required key 'justification'"
+    (work / "w.yaml").write_text(WAIVERS)
+    assert run("validate", "w.yaml").exit_code == 0
 
 
 # --- baseline ------------------------------------------------------------------------------------

@@ -34,10 +34,11 @@ def validate(
                          "provision about victims.")] = False,
     rules_dir: RulesOpt = None,
 ) -> None:
-    """Check the schema, grammar and vocabulary of statute and rule files, without scoring."""
+    """Check the schema, grammar and vocabulary of statute, rule and waiver files, without scoring."""
     from compliance import api
     from compliance.loader import load_yaml
     from compliance.model.rules import InstrumentsFile, ProfilesFile, Scoring
+    from compliance.policy.waivers import load_waivers
     from compliance.registry import check_rule_file
     from compliance.validate import validate_document
 
@@ -62,6 +63,8 @@ def validate(
                         validate_document(doc, Scoring)
                     elif "profiles" in doc.data:
                         validate_document(doc, ProfilesFile)
+                    elif "waivers" in doc.data:
+                        load_waivers(file, {r.id for r in rules.requirements})
                     else:
                         api.load_statute(file, rules, strict=strict)
     if errors:
