@@ -18,6 +18,8 @@ from typing import Any
 import yaml
 
 from compliance.errors import LoadError, SchemaError
+from compliance.limits import Limits
+from compliance.limits import current as current_limits
 from compliance.span import Span
 
 _Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -109,8 +111,14 @@ def load_yaml(path: str | Path, *, display_path: str | None = None) -> YamlDocum
         SchemaError: The top level is not a mapping.
     """
     name = display_path or str(path)
+    limit = current_limits().file_bytes
     try:
-        raw = Path(path).read_bytes()
+        size = Path(path).stat().st_size
+        if size > limit:
+            raise LoadError(f"file is {_bytes(size)}, larger than the limit of {_bytes(limit)} "
+                            "(COMPLIANCE_MAX_FILE_BYTES or max-file-bytes)", Span(name))
+        with Path(path).open("rb") as handle:
+            raw = handle.read(limit + 1)
     except FileNotFoundError:
         raise LoadError("no such file", Span(name)) from None
     except IsADirectoryError:
@@ -120,14 +128,39 @@ def load_yaml(path: str | Path, *, display_path: str | None = None) -> YamlDocum
     return parse_yaml(raw, name)
 
 
+def _bytes(size: int) -> str:
+    for unit in ("bytes", "KiB", "MiB", "GiB"):
+        if size < 1024 or unit == "GiB":
+            return f"{size} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1024  # type: ignore[assignment]
+    return f"{size} bytes"
+
+
 def parse_yaml(raw: bytes | str, name: str) -> YamlDocument:
-    """Parse YAML text (bytes are decoded as UTF-8) into a :class:`YamlDocument`."""
+    """Parse YAML text (bytes are decoded as UTF-8; a UTF-8 byte-order mark is allowed) into a document.
+
+    Raises:
+        LoadError: Too large, binary, UTF-16/32, not UTF-8, empty, not YAML, or beyond a limit of
+            :mod:`compliance.limits` (string length, nesting, aliases); or an object-constructing tag.
+    """
+    limits = current_limits()
+    if len(raw) > limits.file_bytes:
+        raise LoadError(f"file is larger than the limit of {_bytes(limits.file_bytes)} "
+                        "(COMPLIANCE_MAX_FILE_BYTES or max-file-bytes)", Span(name))
     if isinstance(raw, bytes):
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise LoadError("file is UTF-16 or UTF-32 (it starts with such a byte-order mark); save it as UTF-8",
+                            Span(name))
+        if b"\x00" in raw[:8192]:
+            line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+            raise LoadError("binary file (it contains NUL bytes), not YAML text", Span(name, line, 1))
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             line = raw[: exc.start].count(b"\n") + 1
-            raise LoadError("file is not valid UTF-8 text", Span(name, line, 1)) from None
+            column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+            raise LoadError(f"file is not valid UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as UTF-8",
+                            Span(name, line, column)) from None
     else:
         text = raw
     if not text.strip():
@@ -138,13 +171,21 @@ def parse_yaml(raw: bytes | str, name: str) -> YamlDocument:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
+        lines = text.splitlines()
+        at = lines[line - 1][col - 1:col] if 0 < line <= len(lines) else ""
+        if at == "\t" or "'\\t'" in problem:
+            problem = "a tab character cannot indent or start a value; use spaces"
+        elif "another document" in problem:
+            problem = "a file holds one YAML document, but a second one starts here ('---')"
+        elif "nesting depth" in problem:
+            problem = f"nested deeper than the limit of {limits.depth} levels (COMPLIANCE_MAX_DEPTH or max-depth)"
         raise LoadError(f"invalid YAML: {problem}", Span(name, line, col)) from None
     except yaml.YAMLError as exc:
         raise LoadError(f"invalid YAML: {exc}", Span(name)) from None
     if node is None:
         raise LoadError("file holds no YAML document", Span(name))
     doc = YamlDocument(path=name, data=None, lines=text.splitlines())
-    doc.data = _construct(node, (), doc)
+    doc.data = _Builder(doc, limits).construct(node, ())
     if not isinstance(doc.data, dict):
         raise SchemaError("the top level must be a mapping of keys to values", doc.span(()))
     return doc
@@ -161,32 +202,56 @@ def _span(doc: YamlDocument, node: yaml.Node) -> Span:
     return Span(doc.path, p.line + 1, p.column + 1)
 
 
-def _construct(node: yaml.Node, path: PathKey, doc: YamlDocument) -> Any:
-    doc.positions[path] = _pos(node)
-    if isinstance(node, yaml.MappingNode):
-        if node.tag != _MAP:
-            raise LoadError(f"tag {node.tag!r} is not allowed", _span(doc, node))
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == _MERGE:
-                raise LoadError("merge keys ('<<') are not supported", _span(doc, key_node))
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in (_STR, _INT):
-                raise LoadError("mapping keys must be plain strings", _span(doc, key_node))
-            key = str(key_node.value)
-            if key in result:
-                first = doc.key_positions[(*path, key)]
-                raise LoadError(
-                    f"duplicate key {key!r} (first defined at line {first.line + 1})",
-                    _span(doc, key_node),
-                )
-            doc.key_positions[(*path, key)] = _pos(key_node)
-            result[key] = _construct(value_node, (*path, key), doc)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        if node.tag != _SEQ:
-            raise LoadError(f"tag {node.tag!r} is not allowed", _span(doc, node))
-        return [_construct(item, (*path, i), doc) for i, item in enumerate(node.value)]
-    return _scalar(node, doc)
+class _Builder:
+    """Turn a composed node graph into plain data, recording positions and enforcing the limits."""
+
+    def __init__(self, doc: YamlDocument, limits: Limits) -> None:
+        self.doc = doc
+        self.limits = limits
+        self.seen: set[int] = set()
+        self.aliases = 0
+
+    def construct(self, node: yaml.Node, path: PathKey) -> Any:
+        doc = self.doc
+        if id(node) in self.seen:
+            self.aliases += 1
+            if self.aliases > self.limits.aliases:
+                raise LoadError(f"more than {self.limits.aliases} uses of YAML aliases (an alias bomb?); "
+                                "write the values out (limit: COMPLIANCE_MAX_ALIASES or max-aliases)",
+                                _span(doc, node))
+        self.seen.add(id(node))
+        if len(path) > self.limits.depth:
+            raise LoadError(f"nested deeper than the limit of {self.limits.depth} levels "
+                            "(COMPLIANCE_MAX_DEPTH or max-depth)", _span(doc, node))
+        doc.positions[path] = _pos(node)
+        if isinstance(node, yaml.MappingNode):
+            if node.tag != _MAP:
+                raise LoadError(f"tag {node.tag!r} is not allowed", _span(doc, node))
+            result: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == _MERGE:
+                    raise LoadError("merge keys ('<<') are not supported", _span(doc, key_node))
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in (_STR, _INT):
+                    raise LoadError("mapping keys must be plain strings", _span(doc, key_node))
+                key = str(key_node.value)
+                if key in result:
+                    first = doc.key_positions[(*path, key)]
+                    raise LoadError(
+                        f"duplicate key {key!r} (first defined at line {first.line + 1})",
+                        _span(doc, key_node),
+                    )
+                doc.key_positions[(*path, key)] = _pos(key_node)
+                result[key] = self.construct(value_node, (*path, key))
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ:
+                raise LoadError(f"tag {node.tag!r} is not allowed", _span(doc, node))
+            return [self.construct(item, (*path, i)) for i, item in enumerate(node.value)]
+        if len(node.value) > self.limits.string_chars:
+            raise LoadError(f"a value of {len(node.value):,} characters is longer than the limit of "
+                            f"{self.limits.string_chars:,} (COMPLIANCE_MAX_STRING_CHARS or max-string-chars)",
+                            _span(doc, node))
+        return _scalar(node, doc)
 
 
 def _scalar(node: yaml.Node, doc: YamlDocument) -> Any:

@@ -206,7 +206,8 @@ def _check(term: Term, vocab: Vocabulary, categories: tuple[str, ...], what: str
 def _check_unit(quantity: Quantity, vocab: Vocabulary) -> None:
     if not vocab.knows(quantity.unit, "unit"):
         hint = vocab.suggest(quantity.unit, "unit")
-        tail = f"; did you mean '{hint}'?" if hint else ""
+        units = ", ".join(sorted(vocab.terms.get("unit", ())))
+        tail = f"; did you mean '{hint}'?" if hint else f" (units: {units})"
         raise VocabularyError(f"unknown unit '{quantity.unit}'{tail}", quantity.span or Span("<norm>"))
 
 

@@ -45,6 +45,13 @@ def _to_error(doc: YamlDocument, model: type[BaseModel], err: Any, prefix: PathK
     elif kind == "string_pattern_mismatch":
         key = "rule_id" if loc[:1] == ("requirements",) and loc[-1] == "id" else str(loc[-1])
         message = f"invalid value {err.get('input')!r}: {_pattern_hint(key)}"
+    elif kind == "string_type":
+        got = type(err.get("input")).__name__
+        got = {"dict": "a mapping", "list": "a list", "int": "a number", "float": "a number", "bool": "true/false",
+               "NoneType": "nothing"}.get(got, got)
+        message = f"expected text, got {got} (quote it if it is text)"
+    elif kind == "string_too_short" and err.get("ctx", {}).get("min_length") == 1:
+        message = "must not be empty"
     elif kind == "literal_error":
         message = f"invalid value {err.get('input')!r}: {message.replace('Input should be', 'expected')}"
     return SchemaError(f"{where}: {message}" if where else message, doc.span(loc))

@@ -42,6 +42,29 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _apply_limits(from_file: dict[str, int]) -> None:
+    """Loader limits: ``COMPLIANCE_MAX_*`` environment variables over the configuration file."""
+    import os
+
+    from compliance.limits import NAMES, set_limits
+
+    changes = dict(from_file)
+    for setting, field in NAMES.items():
+        variable = "COMPLIANCE_" + setting.upper().replace("-", "_")
+        raw = os.environ.get(variable)
+        if raw is None:
+            continue
+        try:
+            changes[field] = int(raw)
+            if changes[field] < 1:
+                raise ValueError
+        except ValueError:
+            fail([f"error: {variable}={raw!r}: expected a whole number of at least 1"])
+    if changes:
+        set_limits(**changes)
+        TERMINAL.debug(f"limits: {changes}")
+
+
 def _apply_config(ctx: typer.Context, explicit: Path | None) -> None:
     """Find and read the configuration file; make its values the defaults of each command."""
     from compliance.policy.discover import find_config
@@ -49,6 +72,7 @@ def _apply_config(ctx: typer.Context, explicit: Path | None) -> None:
     path = explicit or find_config(Path.cwd())
     if path is None:
         TERMINAL.debug("config: none found")
+        _apply_limits({})
         return
     if path.is_absolute() and path.is_relative_to(Path.cwd()):
         path = path.relative_to(Path.cwd())
@@ -57,9 +81,11 @@ def _apply_config(ctx: typer.Context, explicit: Path | None) -> None:
     from compliance.policy.config import defaults, load_config
 
     try:
-        values = defaults(load_config(path))
+        loaded = load_config(path)
     except (ComplianceError, ErrorList) as exc:
         fail(errors_of(exc))
+    _apply_limits(loaded.config.limits())
+    values = defaults(loaded)
     TERMINAL.debug(f"config: {path}")
     table: dict[str, Any] = {cmd: {k: v for k, v in values.items() if k in keys} for cmd, keys in _CONFIGURABLE.items()}
     table["baseline"] = {"create": {k: v for k, v in values.items()
@@ -82,7 +108,12 @@ def _root(
 ) -> None:
     """Check anti-trafficking legislation against international victim-protection standards."""
     TERMINAL.quiet, TERMINAL.verbose = quiet, verbose and not quiet
-    if not no_config:
+    from compliance.limits import reset
+
+    reset()
+    if no_config:
+        _apply_limits({})
+    else:
         _apply_config(ctx, config)
 
 

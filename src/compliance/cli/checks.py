@@ -67,7 +67,10 @@ def check_all(files: list[Path] | None, as_of: str | None, standard: str | None,
     if "-" in names:
         if len(names) > 1:
             raise InputError("'-' (a statute on stdin) cannot be combined with other files")
-        parsed = api.load_statute("<stdin>", rules, text=sys.stdin.buffer.read())
+        from compliance.limits import current
+
+        raw = sys.stdin.buffer.read(current().file_bytes + 1)  # never more than the limit, whatever comes
+        parsed = api.load_statute("<stdin>", rules, text=raw)
         return rules, [Path("-")], [api.check(parsed, rules, day, standard=standard)]
     paths = api.expand_paths(files) if files else api.bundled_legislation()
     if not files:

@@ -48,6 +48,15 @@ class Config(Strict):
     waivers: str | None = Field(default=None, description="The waiver file.")
     baseline: str | None = Field(default=None, description="The baseline file: fail only on regressions.")
     exit_zero: bool | None = Field(default=None, description="Exit 0 even when a threshold is breached.")
+    max_file_bytes: int | None = Field(default=None, ge=1, description="Largest input file, in bytes.")
+    max_string_chars: int | None = Field(default=None, ge=1, description="Longest string value, in characters.")
+    max_depth: int | None = Field(default=None, ge=1, description="Deepest nesting of mappings and lists.")
+    max_aliases: int | None = Field(default=None, ge=1, description="Most uses of YAML aliases in one file.")
+
+    def limits(self) -> dict[str, int]:
+        """The loader limits this file sets (field names of :class:`compliance.limits.Limits`)."""
+        return {key: value for key in ("file_bytes", "string_chars", "depth", "aliases")
+                if (value := getattr(self, f"max_{key}")) is not None}
 
 
 @dataclass(frozen=True)
