@@ -55,6 +55,18 @@ class Figure:
         self.passed = self.ratio <= self.target
 
 
+def _dumper() -> type:
+    import yaml
+
+    class NoAliases(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+        """Write repeated values out in full, as a person would (no ``&anchor``/``*alias``)."""
+
+        def ignore_aliases(self, data: object) -> bool:
+            return True
+
+    return NoAliases
+
+
 def generate_corpus(folder: Path, jurisdictions: int = 200, provisions: int = 300, norms: int = 2) -> list[Path]:
     """Write ``jurisdictions`` statute files of ``provisions`` provisions with ``norms`` norms each.
 
@@ -73,6 +85,7 @@ def generate_corpus(folder: Path, jurisdictions: int = 200, provisions: int = 30
         if with_norms:
             models.append((data, with_norms, [n for p in with_norms for n in p["norms"]]))
     folder.mkdir(parents=True, exist_ok=True)
+    _NoAliasDumper = _dumper()
     letters = "abcdefghijklmnopqrstuvwxyz"
     written = []
     for index in range(jurisdictions):
@@ -97,8 +110,7 @@ def generate_corpus(folder: Path, jurisdictions: int = 200, provisions: int = 30
             provision["norms"] = chosen
             out["provisions"].append(provision)
         target = folder / f"{code}.yaml"
-        dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-        target.write_text(yaml.dump(out, Dumper=dumper, allow_unicode=True, sort_keys=False, width=100),
+        target.write_text(yaml.dump(out, Dumper=_NoAliasDumper, allow_unicode=True, sort_keys=False, width=100),
                           encoding="utf-8")
         written.append(target)
     return written

@@ -120,12 +120,20 @@ def _root(
 def main() -> None:
     """Run the CLI; turn any unexpected exception into a one-line message and exit code 3."""
     try:
-        app()
-    except SystemExit:
-        raise
-    except KeyboardInterrupt:
+        code = app(standalone_mode=False)
+    except typer.TyperException as exc:  # usage errors: the click (typer-vendored) exception prints itself
+        show = getattr(exc, "show", None)
+        if show is not None:
+            show()
+        sys.exit(getattr(exc, "exit_code", 2))
+    except (KeyboardInterrupt, typer.Abort):
         sys.stderr.write("interrupted\n")
         sys.exit(130)
+    except SystemExit:
+        raise
     except Exception as exc:
         sys.stderr.write(f"internal error: {type(exc).__name__}: {exc} (please report this)\n")
         sys.exit(EXIT_INTERNAL)
+    if code == 130:  # typer turns Ctrl-C inside a command into a silent Exit(130)
+        sys.stderr.write("interrupted\n")
+    sys.exit(code if isinstance(code, int) else 0)

@@ -6,6 +6,7 @@ the ``md``, ``quote`` and ``code`` filters instead, since Markdown is not HTML.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -21,6 +22,7 @@ def md_cell(value: object) -> str:
     'a\\|b &lt;script&gt;'
     """
     text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = text.replace("[", "\\[").replace("]", "\\]")
     return text.replace("|", "\\|").replace("\n", " ").strip()
 
 
@@ -37,8 +39,9 @@ def md_code(value: object) -> str:
 
 
 def md_quote(value: object) -> str:
-    """Quote a multi-line text as a Markdown block quote, escaping HTML."""
+    """Quote a multi-line text as a Markdown block quote, escaping HTML and link brackets."""
     text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = text.replace("[", "\\[").replace("]", "\\]")
     return "\n".join(f"> {line}".rstrip() for line in text.strip().splitlines())
 
 
@@ -50,6 +53,19 @@ def md_url(value: object) -> str:
     """
     table = {" ": "%20", "(": "%28", ")": "%29", '"': "%22", "<": "%3C", ">": "%3E", "'": "%27", "`": "%60"}
     return "".join(table.get(c, c) for c in str(value))
+
+
+_SAFE_HREF = re.compile(r"^(https?://[^\s<>\"'`]+|[A-Za-z0-9][A-Za-z0-9._-]*\.(html|csv)|#[A-Za-z0-9._-]+)$")
+
+
+def href(value: object) -> str:
+    """A link target for HTML: an http(s) URL, a page of the report folder, or an anchor; anything else is dropped.
+
+    >>> href("https://example.org/a"), href("javascript:alert(1)"), href("gb-eaw.html")
+    ('https://example.org/a', '#unsafe-link-removed', 'gb-eaw.html')
+    """
+    text = str(value)
+    return text if _SAFE_HREF.match(text) else "#unsafe-link-removed"
 
 
 def symbol(status: str) -> str:
@@ -68,5 +84,5 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(md=md_cell, quote=md_quote, code=md_code, url=md_url, symbol=symbol)
+    env.filters.update(md=md_cell, quote=md_quote, code=md_code, url=md_url, symbol=symbol, href=href)
     return env
