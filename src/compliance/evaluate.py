@@ -9,6 +9,7 @@ factor any norm gives it; the element's score is the mean over its cells.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from compliance.ast import Norm, Term
@@ -45,10 +46,58 @@ def evaluate(statute: ParsedStatute, requirement: Requirement, vocab: Vocabulary
 
     With ``instruments``, only elements required by one of them are evaluated.
     """
-    vocab = vocab.with_local({n: t.category for n, t in statute.statute.terms.items()})
-    provisions = [p for p in statute.provisions if p.provision.in_force_on(as_of)]
-    return [evaluate_element(element, provisions, vocab) for element in requirement.elements
+    prepared = _prepare(statute, vocab, as_of)
+    return [evaluate_element(element, prepared.provisions, prepared.vocab, prepared.by_action)
+            for element in requirement.elements
             if instruments is None or element.required_by is None or set(element.required_by) & instruments]
+
+
+@dataclass
+class _Prepared:
+    """A statute made ready for evaluating many elements: its law in force, indexed by action."""
+
+    key: tuple[int, dt.date, int]
+    statute: ParsedStatute
+    vocab: Vocabulary
+    provisions: list[ParsedProvision]
+    by_action: dict[str, list[tuple[int, ParsedProvision, Norm]]]
+
+
+_last: list[_Prepared] = []
+
+
+def _prepare(statute: ParsedStatute, vocab: Vocabulary, as_of: dt.date) -> _Prepared:
+    """Index the norms in force by action, once per statute and date (the last one is remembered)."""
+    key = (id(statute), as_of, id(vocab))
+    if _last and _last[0].key == key and _last[0].statute is statute:
+        return _last[0]
+    local = vocab.with_local({n: t.category for n, t in statute.statute.terms.items()})
+    provisions = [p for p in statute.provisions if p.provision.in_force_on(as_of)]
+    by_action: dict[str, list[tuple[int, ParsedProvision, Norm]]] = {}
+    seq = 0
+    for provision in provisions:
+        for norm in provision.norms:
+            by_action.setdefault(norm.action.name, []).append((seq, provision, norm))
+            seq += 1
+    _last[:] = [_Prepared(key, statute, local, provisions, by_action)]
+    return _last[0]
+
+
+def _candidates(element: Element, provisions: list[ParsedProvision],
+                by_action: dict[str, list[tuple[int, ParsedProvision, Norm]]] | None,
+                ) -> Iterator[tuple[ParsedProvision, Norm]]:
+    """The norms whose action the element selects, in statute order (all norms without an index)."""
+    if by_action is None:
+        for provision in provisions:
+            for norm in provision.norms:
+                yield provision, norm
+        return
+    actions = element.select.actions
+    found = [entry for action in actions for entry in by_action.get(action, ())]
+    if len(actions) > 1:
+        found.sort(key=lambda entry: entry[0])
+    for _, provision, norm in found:
+        yield provision, norm
 
 
 def selected(norm: Norm, element: Element, vocab: Vocabulary) -> bool:
@@ -94,26 +143,26 @@ def score_norm(norm: Norm, element: Element, vocab: Vocabulary) -> tuple[float, 
     return factor, tuple(reasons)
 
 
-def evaluate_element(element: Element, provisions: list[ParsedProvision],
-                     vocab: Vocabulary) -> ElementEvaluation:
-    """Evaluate one element over the given provisions."""
+def evaluate_element(element: Element, provisions: list[ParsedProvision], vocab: Vocabulary,
+                     by_action: dict[str, list[tuple[int, ParsedProvision, Norm]]] | None = None,
+                     ) -> ElementEvaluation:
+    """Evaluate one element over the given provisions (through the action index, when given)."""
     target = split_term_ref(element.select.beneficiary)
     wanted = vocab.cells(*target) or frozenset({_PERSON_CELL})
     best: dict[Cell, NormHit] = {}
     candidates: list[NormHit] = []
-    for provision in provisions:
-        for norm in provision.norms:
-            who = beneficiary_of(norm, vocab)
-            if who is None or not selected(norm, element, vocab):
-                continue
-            cells = _cells_of(who, target, vocab) & wanted
-            if not cells:
-                continue
-            hit = NormHit(provision, norm, *score_norm(norm, element, vocab))
-            candidates.append(hit)
-            for cell in cells:
-                if cell not in best or hit.factor > best[cell].factor:
-                    best[cell] = hit
+    for provision, norm in _candidates(element, provisions, by_action):
+        who = beneficiary_of(norm, vocab)
+        if who is None or not selected(norm, element, vocab):
+            continue
+        cells = _cells_of(who, target, vocab) & wanted
+        if not cells:
+            continue
+        hit = NormHit(provision, norm, *score_norm(norm, element, vocab))
+        candidates.append(hit)
+        for cell in cells:
+            if cell not in best or hit.factor > best[cell].factor:
+                best[cell] = hit
     score = sum(best[c].factor if c in best else 0.0 for c in wanted) / len(wanted) if wanted else 0.0
     result = ElementEvaluation(element, score)
     if not candidates:

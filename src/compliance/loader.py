@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -37,8 +37,7 @@ _MAP = "tag:yaml.org,2002:map"
 _MERGE = "tag:yaml.org,2002:merge"
 
 
-@dataclass(frozen=True)
-class NodePos:
+class NodePos(NamedTuple):
     """Where one YAML node stands (0-based, as PyYAML marks are) and how a scalar was written."""
 
     line: int
@@ -70,7 +69,7 @@ class YamlDocument:
                 return Span(self.path, 1, 1)
             probe = probe[:-1]
 
-    def scalar_span(self, path: PathKey, line: int, column: int) -> Span:
+    def scalar_span(self, path: PathKey, line: int, column: int, law_path: tuple[str, ...] = ()) -> Span:
         """Map a 1-based (line, column) inside the string value at ``path`` to a file span.
 
         Literal block scalars (``|``) and single-line plain or quoted scalars map exactly; other
@@ -78,18 +77,18 @@ class YamlDocument:
         """
         pos = self.positions.get(tuple(path))
         if pos is None:
-            return self.span(path)
+            return self.span(path).with_law_path(*law_path) if law_path else self.span(path)
         if pos.style in ("|", ">"):
             first = pos.line + 1  # content starts on the line after the indicator (0-based)
             indent = _block_indent(self.lines, first)
             file_line = first + line - 1
             if pos.style == ">" and line > 1:
-                return Span(self.path, first + 1, indent + 1)
-            return Span(self.path, file_line + 1, indent + column)
+                return Span(self.path, first + 1, indent + 1, 0, 0, law_path)
+            return Span(self.path, file_line + 1, indent + column, 0, 0, law_path)
         if line == 1:
             shift = 1 if pos.style in ("'", '"') else 0
-            return Span(self.path, pos.line + 1, pos.column + shift + column)
-        return Span(self.path, pos.line + 1, pos.column + 1)
+            return Span(self.path, pos.line + 1, pos.column + shift + column, 0, 0, law_path)
+        return Span(self.path, pos.line + 1, pos.column + 1, 0, 0, law_path)
 
 
 def _block_indent(lines: list[str], first: int) -> int:

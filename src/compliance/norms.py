@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
-from lark import Lark, Token, Transformer, Tree, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
+from lark import Lark, Token, Transformer, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from compliance.ast import (
     And,
@@ -49,26 +50,22 @@ _COMPARATORS = {"ge", "le", "gt", "lt", "eq"}
 _CLAUSES = {"if_": "if", "unless": "unless", "except_": "except", "until": "until", "during": "during"}
 
 
-@cache
-def parser() -> Lark:
-    """The LALR parser for the norm grammar shipped in the package (built once)."""
-    return Lark.open_from_package(
-        "compliance", "norm.lark", ("grammar",), parser="lalr", propagate_positions=True,
-        maybe_placeholders=False,
-    )
-
-
 def _default_locator(line: int, column: int) -> Span:
     return Span("<norm>", line, column)
 
 
+#: Maps a position inside the norm being parsed to a file span (set around each parse).
+_LOCATE: ContextVar[Locator] = ContextVar("locate", default=_default_locator)
+
+
 class _ToAst(Transformer[Token, Any]):
-    def __init__(self, locate: Locator) -> None:
-        super().__init__()
-        self.locate = locate
+    """Builds the AST while the LALR parser reduces (an inline transformer: no parse tree is built)."""
 
     def _span(self, tok: Token) -> Span:
-        return self.locate(tok.line or 1, tok.column or 1)
+        return _LOCATE.get()(tok.line or 1, tok.column or 1)
+
+    def norm(self, items: list[Any]) -> list[Any]:
+        return items
 
     def term_ref(self, items: list[Any]) -> Term:
         tok = items[0]
@@ -102,17 +99,51 @@ class _ToAst(Transformer[Token, Any]):
     def or_(self, items: list[Cond]) -> Cond:
         return items[0] if len(items) == 1 else Or(tuple(items))
 
-    def __default__(self, data: Any, children: list[Any], meta: Any) -> Any:
-        name = str(data)
-        if name in _COMPARATORS or name in _MODALITIES or name in _HEDGES:
-            return name
-        if name in _CLAUSES:
-            return Clause(_CLAUSES[name], children[0])
-        if name in ("finding", "policy"):
-            return ("kind", name)
-        if name in ("direct", "to", "of", "from_", "duration"):
-            return (name, children[0])
-        return Tree(data, children, meta)
+
+
+def _constant(name: str) -> Any:
+    return lambda self, items: name
+
+
+def _clause(kind: str) -> Any:
+    return lambda self, items: Clause(kind, items[0])
+
+
+def _tagged(tag: str, name: str) -> Any:
+    return lambda self, items: (tag, name) if tag == "kind" else (name, items[0])
+
+
+for _name in _COMPARATORS | _MODALITIES | _HEDGES:
+    setattr(_ToAst, _name, _constant(_name))
+for _name, _kind in _CLAUSES.items():
+    setattr(_ToAst, _name, _clause(_kind))
+for _name in ("finding", "policy"):
+    setattr(_ToAst, _name, _tagged("kind", _name))
+for _name in ("direct", "to", "of", "from_", "duration"):
+    setattr(_ToAst, _name, _tagged("role", _name))
+
+
+@cache
+def parser() -> Lark:
+    """The LALR parser for the norm grammar, with the AST built inline (built once per process).
+
+    Lark caches the analysed grammar on disk (``cache=True``, keyed by the grammar and options), so
+    later processes skip the grammar analysis.
+    """
+    return Lark.open_from_package(
+        "compliance", "norm.lark", ("grammar",), parser="lalr", transformer=_ToAst(),
+        maybe_placeholders=False, cache=_grammar_cache(),
+    )
+
+
+def _grammar_cache() -> str | bool:
+    """Where Lark keeps the analysed grammar: the user's cache folder if it is writable, else Lark's default."""
+    from compliance.cache import cache_dir
+
+    folder = cache_dir()
+    if folder is None:
+        return True
+    return str(folder / "norm-grammar.lark.cache")
 
 
 def parse_norm(text: str, vocab: Vocabulary, locate: Locator = _default_locator,
@@ -129,13 +160,14 @@ def parse_norm(text: str, vocab: Vocabulary, locate: Locator = _default_locator,
         NormSyntaxError: The text does not follow the grammar.
         VocabularyError: A term is unknown, or used where its category does not fit.
     """
+    token = _LOCATE.set(locate)
     try:
-        tree = parser().parse(text)
+        children = cast(list[Any], parser().parse(text))  # the inline transformer returns the norm parts
     except UnexpectedInput as exc:
         raise _syntax_error(exc, text, locate) from None
-    tree = _ToAst(locate).transform(tree)
-    norm = _build(tree.children, text, span or locate(1, 1), vocab)
-    return norm
+    finally:
+        _LOCATE.reset(token)
+    return _build(children, text, span or locate(1, 1), vocab)
 
 
 def _build(children: list[Any], text: str, span: Span, vocab: Vocabulary) -> Norm:
@@ -324,7 +356,7 @@ def parse_statute(doc: YamlDocument, statute: Statute, vocab: Vocabulary) -> Par
 
             def locate(line: int, column: int, path: tuple[str | int, ...] = path,
                        law_path: tuple[str, str] = law_path) -> Span:
-                return doc.scalar_span(path, line, column).with_law_path(*law_path)
+                return doc.scalar_span(path, line, column, law_path)
 
             start = _first_char(text)
             try:

@@ -46,6 +46,9 @@ class Vocabulary:
     sources: dict[str, dict[str, Any]]
     dimensions: dict[str, tuple[str, ...]]
     local: dict[str, str] = field(default_factory=dict)  # local term -> category
+    #: Memo of :meth:`cells` (person terms are never local, so copies with local terms share it).
+    _cells: dict[tuple[str, tuple[str, ...]], frozenset[Cell]] = field(default_factory=dict, repr=False,
+                                                                        compare=False)
 
     def category_of(self, name: str) -> list[str]:
         """Return every category that knows ``name`` (usually one)."""
@@ -68,7 +71,7 @@ class Vocabulary:
     def with_local(self, local: dict[str, str]) -> Vocabulary:
         """Return a copy extended with a statute's local terms (term -> category)."""
         return Vocabulary(self.terms, self.modalities, self.kinds, self.hedges, self.sources, self.dimensions,
-                          dict(local))
+                          dict(local), self._cells)
 
     def strength(self, kind: str, modality: str, hedges: tuple[str, ...], action: str,
                  source: str = "statute") -> float:
@@ -91,6 +94,13 @@ class Vocabulary:
 
     def cells(self, name: str, qualifiers: tuple[str, ...] = ()) -> frozenset[Cell]:
         """The beneficiary cells a person term covers (empty if it is not on the victim space)."""
+        key = (name, tuple(qualifiers))
+        found = self._cells.get(key)
+        if found is None:
+            found = self._cells[key] = self._compute_cells(name, key[1])
+        return found
+
+    def _compute_cells(self, name: str, qualifiers: tuple[str, ...]) -> frozenset[Cell]:
         person = self.terms["person"].get(name)
         if person is None or "cells" not in person:
             return frozenset()
