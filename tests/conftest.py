@@ -15,6 +15,14 @@ TESTS = Path(__file__).resolve().parent
 BUNDLED = sorted(p.stem for p in (ROOT / "legislation").glob("*.yaml"))
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the tests' result cache apart from the user's (and fresh for every run)."""
+    import os
+    import tempfile
+
+    os.environ["COMPLIANCE_CACHE_DIR"] = tempfile.mkdtemp(prefix="compliance-test-cache-")
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-snapshots", action="store_true", default=False,
                      help="Rewrite tests/snapshots/ from the current output (then review the git diff).")

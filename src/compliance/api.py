@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from compliance import runner
 from compliance.comparison import build_comparison, diff_reports
 from compliance.errors import ComplianceError, ErrorList, LoadError, RuleError
 from compliance.evaluate import evaluate
@@ -99,8 +100,11 @@ def check(statute: ParsedStatute, rules: RuleSet, as_of: dt.date | None = None,
 
 def check_many(paths: Iterable[str | Path], rules: RuleSet, as_of: dt.date | None = None,
                standard: str | None = None, names: dict[Path, str] | None = None,
-               progress: Callable[[Path], None] | None = None) -> list[Report]:
-    """Check several statute files the same way (same date, same standard).
+               progress: Callable[[Path], None] | None = None, jobs: int | None = None) -> list[Report]:
+    """Check several statute files the same way (same date, same standard), in input order.
+
+    Reports come from the result cache when a file, the rules and the engine are unchanged
+    (:mod:`compliance.runner`); files that miss are checked in worker processes when that pays.
 
     Args:
         paths: The statute files.
@@ -108,26 +112,21 @@ def check_many(paths: Iterable[str | Path], rules: RuleSet, as_of: dt.date | Non
         as_of: The day whose law is evaluated (default today).
         standard: A profile of the rule set.
         names: How to name some files in errors and reports.
-        progress: Called with each path before it is checked (e.g. to draw a progress bar).
+        progress: Called with each path as it is checked (e.g. to draw a progress bar).
+        jobs: Worker processes (default: decided by the amount of work; 1: none).
 
     Raises:
         ErrorList: Every input error of every file, after trying them all.
     """
-    reports: list[Report] = []
-    errors: list[ComplianceError] = []
-    for path in paths:
-        if progress is not None:
-            progress(Path(path))
-        name = (names or {}).get(Path(path))
-        try:
-            reports.append(check(load_statute(path, rules, name), rules, as_of, standard=standard))
-        except ErrorList as exc:
-            errors += exc.errors
-        except ComplianceError as exc:
-            errors.append(exc)
-    if errors:
-        raise ErrorList(errors)
-    return reports
+    day = as_of or dt.date.today()
+    profile, _ = profile_instruments(rules, standard)
+    shown = names or {}
+
+    def check_one(path: Path, name: str | None, raw: bytes) -> Report:
+        return check(load_statute(path, rules, name, text=raw or None), rules, day, standard=standard)
+
+    return runner.run([Path(p) for p in paths], shown, runner.run_key(rules, day, profile), check_one,
+                      progress=progress, jobs=jobs, worker_setup=(rules, day, profile))
 
 
 def compare(reports: list[Report], rules: RuleSet) -> Comparison:

@@ -108,9 +108,11 @@ def _root(
 ) -> None:
     """Check anti-trafficking legislation against international victim-protection standards."""
     TERMINAL.quiet, TERMINAL.verbose = quiet, verbose and not quiet
+    from compliance import cache
     from compliance.limits import reset
 
     reset()
+    cache.enable()
     if no_config:
         _apply_limits({})
     else:

@@ -18,6 +18,8 @@ from compliance.cli.common import (
     AsOfOpt,
     FilesArg,
     InputError,
+    JobsOpt,
+    NoCacheOpt,
     Progress,
     RulesOpt,
     StandardOpt,
@@ -56,9 +58,14 @@ class FailOn(StrEnum):
 
 
 def check_all(files: list[Path] | None, as_of: str | None, standard: str | None,
-              rules_dir: Path | None) -> tuple[RuleSet, list[Path], list[Report]]:
+              rules_dir: Path | None, jobs: int | None = None,
+              no_cache: bool = False) -> tuple[RuleSet, list[Path], list[Report]]:
     """Load the rules, expand the inputs (default: bundled; ``-``: stdin), check each file."""
     from compliance import api
+    from compliance import cache as result_cache
+
+    if no_cache:
+        result_cache.disable()
 
     day = parse_date(as_of)
     rules = load_rules(rules_dir)
@@ -78,7 +85,7 @@ def check_all(files: list[Path] | None, as_of: str | None, standard: str | None,
     shown = {} if files else {p: api.display_name(p) for p in paths}
     progress = Progress(len(paths))
     try:
-        reports = api.check_many(paths, rules, day, standard, shown, progress=progress)
+        reports = api.check_many(paths, rules, day, standard, shown, progress=progress, jobs=jobs)
     finally:
         progress.close()
     TERMINAL.debug(f"checked {len(reports)} files against rules {rules.version}, standard "
@@ -136,6 +143,8 @@ def check(
     as_of: AsOfOpt = None,
     standard: StandardOpt = None,
     rules_dir: RulesOpt = None,
+    jobs: JobsOpt = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """Score statutes against the rule set and report what is met, partly met or missing.
 
@@ -149,7 +158,7 @@ def check(
              "csv": output_csv, "sarif": output_sarif, "junit": output_junit, "github": output_github}
     failed = False
     with input_errors():
-        rules, paths, reports = check_all(files, as_of, standard, rules_dir)
+        rules, paths, reports = check_all(files, as_of, standard, rules_dir, jobs, no_cache)
         areas, ids = set(fail_on_area or []), set(fail_on_requirement or [])
         known_areas = [a.id for a in rules.scoring.areas]
         for area in sorted(areas - set(known_areas)):
@@ -232,6 +241,8 @@ def compare(
     as_of: AsOfOpt = None,
     standard: StandardOpt = None,
     rules_dir: RulesOpt = None,
+    jobs: JobsOpt = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """Compare jurisdictions: ranking, matrix of requirements, charts; HTML writes a folder of pages."""
     import json
@@ -241,7 +252,7 @@ def compare(
     from compliance.render.html import render_comparison_html, render_comparison_markdown, render_html
 
     with input_errors():
-        rules, paths, reports = check_all(files, as_of, standard, rules_dir)
+        rules, paths, reports = check_all(files, as_of, standard, rules_dir, jobs, no_cache)
         comparison = api.compare(reports, rules)
         if fmt is not CompareFormat.html:
             text = {
@@ -329,6 +340,8 @@ def baseline_create(
     as_of: AsOfOpt = None,
     standard: StandardOpt = None,
     rules_dir: RulesOpt = None,
+    jobs: JobsOpt = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """Record each jurisdiction's verdict on each requirement (keyed on jurisdiction + requirement id)."""
     from compliance.policy.baseline import create_baseline, dump_baseline
@@ -336,7 +349,7 @@ def baseline_create(
     with input_errors():
         if output.exists() and not force:
             raise InputError(f"{output} exists; use --force to replace it")
-        _, paths, reports = check_all(files, as_of, standard, rules_dir)
+        _, paths, reports = check_all(files, as_of, standard, rules_dir, jobs, no_cache)
         if not reports:
             raise InputError("no statute to record")
         base = create_baseline(reports)

@@ -193,3 +193,9 @@ AsOfOpt = Annotated[str | None, typer.Option(
 FilesArg = Annotated[list[Path] | None, typer.Argument(
     help="Statute files or folders; '-' reads one statute from stdin (default: the bundled legislation).",
     show_default=False)]
+NoCacheOpt = Annotated[bool, typer.Option(
+    "--no-cache", envvar="COMPLIANCE_NO_CACHE",
+    help="Do not read or write the result cache (kept under ~/.cache/compliance or COMPLIANCE_CACHE_DIR).")]
+JobsOpt = Annotated[int | None, typer.Option(
+    "--jobs", "-j", min=1, envvar="COMPLIANCE_JOBS",
+    help="Worker processes for many files (default: as many as pay off; 1: none).", show_default=False)]

@@ -1,0 +1,210 @@
+"""Check many statute files fast: a persistent result cache, and a process pool when it pays.
+
+* Each file's report is cached under a key that hashes the file's bytes, the name it is reported
+  under, the date, the standard, the rule set and the engine itself (:mod:`compliance.cache`). A
+  cached report is exactly what checking would produce; a damaged entry is a miss.
+* Files that miss are checked in worker processes when there are several of them and enough work
+  (see :func:`plan_jobs`); results come back in input order, so output never depends on timing.
+* Input errors are never cached: a broken file is re-read (and reported) every time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import pickle
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from compliance import cache as store
+from compliance.errors import ComplianceError, ErrorList
+from compliance.limits import current as current_limits
+from compliance.limits import set_limits
+from compliance.model.results import Report
+from compliance.model.rules import RuleSet
+from compliance.span import Span
+
+#: Below this much work (bytes of statute text to check), one process is faster than a pool.
+POOL_MIN_BYTES = 2_000_000
+POOL_MIN_FILES = 4
+
+Checker = Callable[[Path, str | None, bytes], Report]
+
+
+@dataclass(frozen=True)
+class Job:
+    """One file to check."""
+
+    index: int
+    path: Path
+    name: str | None
+    raw: bytes | None  # None when the file could not be read here (the checker reports why)
+    key: str | None
+
+
+@cache
+def _rules_digest(rules_json: str) -> str:
+    return store.digest(rules_json)
+
+
+def run_key(rules: RuleSet, as_of: dt.date, standard: str) -> str:
+    """What every report of one run depends on besides its file: engine, rules, limits, date, standard."""
+    limits = current_limits()
+    return store.digest(store.engine_fingerprint(), _rules_digest(rules.model_dump_json()), as_of.isoformat(),
+                        standard, repr(limits))
+
+
+def read(path: Path) -> bytes | None:
+    """The file's bytes, or None if it is too large or unreadable (the loader then says why)."""
+    try:
+        if path.stat().st_size > current_limits().file_bytes:
+            return None
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def plan_jobs(misses: Sequence[Job], requested: int | None) -> int:
+    """How many worker processes to use for the files that missed the cache (1: none)."""
+    if requested is not None:
+        return max(1, requested)
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    work = sum(len(job.raw or b"") for job in misses)
+    if cpus < 2 or len(misses) < POOL_MIN_FILES or work < POOL_MIN_BYTES:
+        return 1
+    return min(cpus, len(misses))
+
+
+def run(paths: Sequence[Path], names: dict[Path, str], key: str, check_one: Checker,
+        progress: Callable[[Path], None] | None = None, jobs: int | None = None,
+        worker_setup: tuple[RuleSet, dt.date, str] | None = None) -> list[Report]:
+    """Check every file (cache first, then the checker, in a pool if it pays); reports in input order.
+
+    Raises:
+        ErrorList: Every input error of every file, after trying them all.
+    """
+    reports: dict[int, Report] = {}
+    misses: list[Job] = []
+    for index, path in enumerate(paths):
+        name = names.get(path)
+        raw = read(path)
+        entry_key = store.digest(key, name or str(path), raw) if raw is not None else None
+        cached = _load(entry_key)
+        if cached is not None:
+            if progress is not None:
+                progress(path)
+            reports[index] = cached
+            continue
+        misses.append(Job(index, path, name, raw, entry_key))
+    errors: list[ComplianceError] = []
+    workers = plan_jobs(misses, jobs)
+    outcomes: Iterable[tuple[Report | None, list[ComplianceError]]]
+    if workers > 1 and worker_setup is not None:
+        outcomes = _in_pool(misses, workers, worker_setup, progress)
+    else:
+        outcomes = (_outcome(job, check_one, progress) for job in misses)
+    for job, (report, problems) in zip(misses, outcomes, strict=True):
+        if report is not None:
+            reports[job.index] = report
+            if job.key is not None:
+                store.put("report", job.key, pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))
+        errors += problems
+    if errors:
+        raise ErrorList(errors)
+    return [reports[i] for i in range(len(paths))]
+
+
+def _load(key: str | None) -> Report | None:
+    if key is None:
+        return None
+    data = store.get("report", key)
+    if data is None:
+        return None
+    try:
+        report = pickle.loads(data)
+    except Exception:
+        store.drop("report", key)
+        return None
+    if not isinstance(report, Report):
+        store.drop("report", key)
+        return None
+    return report
+
+
+def _outcome(job: Job, check_one: Checker, progress: Callable[[Path], None] | None,
+             ) -> tuple[Report | None, list[ComplianceError]]:
+    if progress is not None:
+        progress(job.path)
+    try:
+        return check_one(job.path, job.name, job.raw if job.raw is not None else b""), []
+    except ErrorList as exc:
+        return None, list(exc.errors)
+    except ComplianceError as exc:
+        return None, [exc]
+
+
+# --- the pool ------------------------------------------------------------------------------------
+
+_worker: dict[str, object] = {}
+
+ErrorTuple = tuple[str, str, str, int, int, str | None]
+
+
+def _init_worker(rules: RuleSet, as_of: dt.date, standard: str, limits: dict[str, int], no_cache: bool) -> None:
+    _worker.update(rules=rules, as_of=as_of, standard=standard)
+    set_limits(**limits)
+    if no_cache:
+        store.disable()
+
+
+def _work(path: str, name: str | None, raw: bytes) -> tuple[bytes | None, list[ErrorTuple]]:
+    from compliance import api  # the worker's own import (spawn) or the parent's (fork)
+
+    rules = _worker["rules"]
+    assert isinstance(rules, RuleSet)
+    try:
+        statute = api.load_statute(path, rules, name, text=raw if raw else None)
+        report = api.check(statute, rules, _worker["as_of"], standard=str(_worker["standard"]))  # type: ignore[arg-type]
+        return pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL), []
+    except ErrorList as exc:
+        return None, [_flat(e) for e in exc.errors]
+    except ComplianceError as exc:
+        return None, [_flat(exc)]
+
+
+def _flat(exc: ComplianceError) -> ErrorTuple:
+    return (type(exc).__name__, exc.message, exc.span.file, exc.span.line, exc.span.column, exc.context)
+
+
+def _rebuild(flat: ErrorTuple) -> ComplianceError:
+    from compliance import errors
+
+    kind, message, file, line, column, context = flat
+    cls = getattr(errors, kind, ComplianceError)
+    return cls(message, Span(file, line, column), context)
+
+
+def _in_pool(misses: list[Job], workers: int, setup: tuple[RuleSet, dt.date, str],
+             progress: Callable[[Path], None] | None) -> list[tuple[Report | None, list[ComplianceError]]]:
+    import multiprocessing
+
+    rules, as_of, standard = setup
+    limits = current_limits()
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    initargs = (rules, as_of, standard, {"file_bytes": limits.file_bytes, "string_chars": limits.string_chars,
+                                         "depth": limits.depth, "aliases": limits.aliases},
+                store.cache_dir() is None)
+    out: list[tuple[Report | None, list[ComplianceError]]] = []
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
+                             initializer=_init_worker, initargs=initargs) as pool:
+        futures = [pool.submit(_work, str(job.path), job.name, job.raw or b"") for job in misses]
+        for job, future in zip(misses, futures, strict=True):
+            data, problems = future.result()
+            if progress is not None:
+                progress(job.path)
+            out.append((pickle.loads(data) if data is not None else None,
+                        [_rebuild(p) for p in problems]))
+    return out
