@@ -325,7 +325,7 @@ def test_colour_follows_no_color_and_force_color(work: Path) -> None:
 
 
 def test_quiet_and_verbose(work: Path) -> None:
-    loud = run("-v", "check", "legislation/gb-eaw.yaml", *DAY, "-o", "r.txt")
+    loud = run("-v", "check", "legislation/gb-eaw.yaml", *DAY, "-o", "r.txt", "--no-cache")
     assert "wrote r.txt" in loud.stderr and "checked 1 files against rules 1.0.1" in loud.stderr
     quiet = run("-q", "check", "legislation/gb-eaw.yaml", *DAY, "-o", "r2.txt")
     assert quiet.exit_code == 0 and quiet.stderr == ""

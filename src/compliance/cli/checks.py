@@ -151,11 +151,25 @@ def check(
     In CI: --format sarif/junit/github, several --output-FORMAT files in one run, thresholds
     (--fail-under, --fail-on), waivers and a baseline.
     """
-    from compliance.policy.gate import Gate, breaches
-    from compliance.render import render
+    from compliance.cli import fast
 
     extra = {"text": output_text, "json": output_json, "markdown": output_markdown, "html": output_html,
              "csv": output_csv, "sarif": output_sarif, "junit": output_junit, "github": output_github}
+    wanted = list(dict.fromkeys([fmt.value, *(name for name, target in extra.items() if target is not None)]))
+    replayable = (fail_under is None and fail_on is None and not fail_on_area and not fail_on_requirement
+                  and waivers is None and baseline is None and not no_cache
+                  and (no_waivers or not Path(".compliance-waivers.yaml").is_file()))
+    key = fast.replay_key(files, wanted, as_of, standard, rules_dir) if replayable else None
+    texts = fast.load(key) if key else None
+    if texts is not None and set(wanted) <= set(texts):
+        TERMINAL.debug("unchanged inputs: outputs replayed from the cache")
+        with input_errors():
+            _emit(fmt, output, extra, texts, list(files or []))
+        return
+
+    from compliance.policy.gate import Gate, breaches
+    from compliance.render import render
+
     failed = False
     with input_errors():
         rules, paths, reports = check_all(files, as_of, standard, rules_dir, jobs, no_cache)
@@ -173,21 +187,30 @@ def check(
         if baseline is not None:
             reports, regressed = _baseline(reports, baseline)
             failed |= regressed
-        text = render(reports, fmt.value)
-        if output is not None:
-            write(output, text, paths)
-            TERMINAL.note(f"wrote {output}")
-        else:
-            echo(_colour_text(text) if fmt is Format.text else text, nl=False)
-        for name, target in extra.items():
-            if target is not None:
-                write(target, render(reports, name), paths)
-                TERMINAL.note(f"wrote {target}")
+        texts = {name: render(reports, name) for name in wanted}
+        if key is not None:
+            fast.store(key, texts)
+        _emit(fmt, output, extra, texts, paths)
     found = breaches(reports, Gate(fail_under, fail_on.value if fail_on else None, frozenset(areas), frozenset(ids)))
     for breach in found:
         typer.echo(str(breach), err=True)
     if (found or failed) and not exit_zero:
         raise typer.Exit(EXIT_FAILED)
+
+
+def _emit(fmt: Format, output: Path | None, extra: dict[str, Path | None], texts: dict[str, str],
+          inputs: list[Path]) -> None:
+    """Write the report to stdout or ``--output``, and every ``--output-FORMAT`` file."""
+    text = texts[fmt.value]
+    if output is not None:
+        write(output, text, inputs)
+        TERMINAL.note(f"wrote {output}")
+    else:
+        echo(_colour_text(text) if fmt is Format.text else text, nl=False)
+    for name, target in extra.items():
+        if target is not None:
+            write(target, texts[name], inputs)
+            TERMINAL.note(f"wrote {target}")
 
 
 def _waivers(reports: list[Report], rules: RuleSet, path: Path | None, disabled: bool) -> tuple[list[Report], bool]:
