@@ -19,18 +19,18 @@ Importing the package is cheap: the pipeline modules load on first use.
 
 from __future__ import annotations
 
-import datetime as dt
-import os
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
-
 from compliance.version import __version__
 
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing would slow down `compliance --help`
 if TYPE_CHECKING:
+    import datetime as dt
+    import os
+    from collections.abc import Iterable
+
     from compliance.model.results import Comparison, Report
     from compliance.model.rules import RuleSet
 
-Source = str | os.PathLike[str]
+    Source = str | os.PathLike[str]
 
 
 def check(source: Source, *, rules: RuleSet | str | os.PathLike[str] | None = None,

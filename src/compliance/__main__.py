@@ -1,6 +1,6 @@
 """``python -m compliance`` runs the command-line interface."""
 
-from compliance.cli import main
+from compliance.entry import main
 
 if __name__ == "__main__":
     main()

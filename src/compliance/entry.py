@@ -1,0 +1,47 @@
+"""The ``compliance`` command's entry point: answers ``compliance --help`` without loading anything.
+
+The top-level help is deterministic, so it is kept as text (``cli/help.txt``, checked against the
+live help by a test) and printed straight away when the terminal is wide enough for it to be
+identical; everything else goes to the typer application in :mod:`compliance.cli`. Only ``os``
+and ``sys`` are imported on that path.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def _program() -> str:
+    first = sys.argv[0] if sys.argv else "compliance"
+    return "python -m compliance" if first.endswith("__main__.py") else os.path.basename(first) or "compliance"
+
+
+def _columns() -> int:
+    """The terminal width as ``shutil.get_terminal_size`` would say (COLUMNS, then the terminal, then 80)."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns if sys.__stdout__ else 80
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
+def main() -> None:
+    """Run the command line."""
+    if sys.argv[1:] == ["--help"] and _columns() >= 80:
+        try:
+            with open(os.path.join(os.path.dirname(__file__), "cli", "help.txt"), encoding="utf-8") as handle:
+                text = handle.read()
+        except OSError:
+            text = ""
+        if text:
+            sys.stdout.write(text.replace("{prog}", _program()))
+            return
+    from compliance.cli import main as run
+
+    run()
