@@ -151,7 +151,7 @@ def check(
     In CI: --format sarif/junit/github, several --output-FORMAT files in one run, thresholds
     (--fail-under, --fail-on), waivers and a baseline.
     """
-    from compliance.cli import fast
+    from compliance import replay as fast
 
     extra = {"text": output_text, "json": output_json, "markdown": output_markdown, "html": output_html,
              "csv": output_csv, "sarif": output_sarif, "junit": output_junit, "github": output_github}
