@@ -47,7 +47,7 @@ def evaluate(statute: ParsedStatute, requirement: Requirement, vocab: Vocabulary
     With ``instruments``, only elements required by one of them are evaluated.
     """
     prepared = _prepare(statute, vocab, as_of)
-    return [evaluate_element(element, prepared.provisions, prepared.vocab, prepared.by_action)
+    return [evaluate_element(element, prepared.provisions, prepared.vocab, prepared.by_action, prepared.scores)
             for element in requirement.elements
             if instruments is None or element.required_by is None or set(element.required_by) & instruments]
 
@@ -61,6 +61,9 @@ class _Prepared:
     vocab: Vocabulary
     provisions: list[ParsedProvision]
     by_action: dict[str, list[tuple[int, ParsedProvision, Norm]]]
+    #: score_norm results by (element, norm text, norm source): a statute's vocabulary is fixed, and a
+    #: norm's text and source determine the norm.
+    scores: dict[tuple[int, str, str], tuple[float, tuple[str, ...]]] = field(default_factory=dict)
 
 
 _last: list[_Prepared] = []
@@ -145,6 +148,7 @@ def score_norm(norm: Norm, element: Element, vocab: Vocabulary) -> tuple[float, 
 
 def evaluate_element(element: Element, provisions: list[ParsedProvision], vocab: Vocabulary,
                      by_action: dict[str, list[tuple[int, ParsedProvision, Norm]]] | None = None,
+                     scores: dict[tuple[int, str, str], tuple[float, tuple[str, ...]]] | None = None,
                      ) -> ElementEvaluation:
     """Evaluate one element over the given provisions (through the action index, when given)."""
     target = split_term_ref(element.select.beneficiary)
@@ -158,7 +162,14 @@ def evaluate_element(element: Element, provisions: list[ParsedProvision], vocab:
         cells = _cells_of(who, target, vocab) & wanted
         if not cells:
             continue
-        hit = NormHit(provision, norm, *score_norm(norm, element, vocab))
+        if scores is None:
+            hit = NormHit(provision, norm, *score_norm(norm, element, vocab))
+        else:
+            key = (id(element), norm.text, norm.source)
+            scored = scores.get(key)
+            if scored is None:
+                scored = scores[key] = score_norm(norm, element, vocab)
+            hit = NormHit(provision, norm, *scored)
         candidates.append(hit)
         for cell in cells:
             if cell not in best or hit.factor > best[cell].factor:

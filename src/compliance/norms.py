@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from functools import cache
 from typing import Any, cast
 
@@ -331,6 +331,57 @@ class ParsedStatute:
     provisions: tuple[ParsedProvision, ...]
 
 
+#: Norms already parsed in this process, by (text, local terms), with spans relative to the norm text.
+#: Statutes repeat phrasings; a hit is relocated instead of parsed again. Errors are never kept.
+_MEMO: dict[tuple[str, tuple[tuple[str, str], ...]], Norm] = {}
+_MEMO_LIMIT = 200_000
+
+
+def _relative(line: int, column: int) -> Span:
+    return Span("", line, column)
+
+
+_PLAIN = frozenset({"str", "float", "int", "bool", "tuple[str, ...]", "str | None"})
+#: For each AST class, the fields that may hold a span (directly or inside a sub-node).
+_SPAN_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _relocate(value: Any, locate: Locator) -> Any:
+    """A copy of an AST value whose relative spans are mapped to file spans by ``locate``."""
+    if value is None or isinstance(value, str | int | float):
+        return value
+    if isinstance(value, Span):
+        return locate(value.line, value.column)
+    if isinstance(value, tuple):
+        return tuple(_relocate(v, locate) for v in value)
+    cls = type(value)
+    names = _SPAN_FIELDS.get(cls)
+    if names is None:
+        names = _SPAN_FIELDS[cls] = tuple(f.name for f in fields(value) if str(f.type) not in _PLAIN)
+    copy = object.__new__(cls)
+    copy.__dict__.update(value.__dict__)  # a frozen dataclass: set the fields without its __setattr__
+    for name in names:
+        copy.__dict__[name] = _relocate(value.__dict__[name], locate)
+    return copy
+
+
+def _parse_located(text: str, vocab: Vocabulary, local_key: tuple[tuple[str, str], ...], locate: Locator,
+                   start: tuple[int, int]) -> Norm:
+    """Parse ``text`` (or reuse an earlier parse of the same text and local terms), located by ``locate``."""
+    key = (text, local_key)
+    relative = _MEMO.get(key)
+    if relative is None:
+        try:
+            relative = parse_norm(text, vocab, _relative, _relative(*start))
+        except ComplianceError:
+            parse_norm(text, vocab, locate, locate(*start))  # raises the same error, at its place in the file
+            raise
+        if len(_MEMO) >= _MEMO_LIMIT:
+            _MEMO.clear()
+        _MEMO[key] = relative
+    return cast(Norm, _relocate(relative, locate))
+
+
 def parse_statute(doc: YamlDocument, statute: Statute, vocab: Vocabulary) -> ParsedStatute:
     """Parse every norm of a validated statute, collecting all errors before raising.
 
@@ -344,6 +395,7 @@ def parse_statute(doc: YamlDocument, statute: Statute, vocab: Vocabulary) -> Par
         for name in local if vocab.category_of(name)
     ]
     vocab = vocab.with_local(local)
+    local_key = (*sorted(local.items()), ("", str(id(vocab.terms))))
     parsed: list[ParsedProvision] = []
     kinds = {instrument.id: instrument.kind for instrument in statute.instruments}
     for index, provision in enumerate(statute.provisions):
@@ -360,7 +412,7 @@ def parse_statute(doc: YamlDocument, statute: Statute, vocab: Vocabulary) -> Par
 
             start = _first_char(text)
             try:
-                norms.append(replace(parse_norm(text, vocab, locate, locate(*start)), source=source))
+                norms.append(replace(_parse_located(text, vocab, local_key, locate, start), source=source))
             except ComplianceError as exc:
                 errors.append(exc)
         parsed.append(ParsedProvision(provision, tuple(norms), pspan))

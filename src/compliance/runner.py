@@ -36,13 +36,13 @@ Checker = Callable[[Path, str | None, bytes], Report]
 
 @dataclass(frozen=True)
 class Job:
-    """One file to check."""
+    """One file to check (its bytes are not kept: files are read again where they are checked)."""
 
     index: int
     path: Path
     name: str | None
-    raw: bytes | None  # None when the file could not be read here (the checker reports why)
-    key: str | None
+    size: int
+    key: str | None  # None when the file could not be read here (the checker reports why)
 
 
 @cache
@@ -72,7 +72,7 @@ def plan_jobs(misses: Sequence[Job], requested: int | None) -> int:
     if requested is not None:
         return max(1, requested)
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    work = sum(len(job.raw or b"") for job in misses)
+    work = sum(job.size for job in misses)
     if cpus < 2 or len(misses) < POOL_MIN_FILES or work < POOL_MIN_BYTES:
         return 1
     return min(cpus, len(misses))
@@ -98,19 +98,18 @@ def run(paths: Sequence[Path], names: dict[Path, str], key: str, check_one: Chec
                 progress(path)
             reports[index] = cached
             continue
-        misses.append(Job(index, path, name, raw, entry_key))
+        misses.append(Job(index, path, name, len(raw or b""), entry_key))
+        del raw
     errors: list[ComplianceError] = []
     workers = plan_jobs(misses, jobs)
     outcomes: Iterable[tuple[Report | None, list[ComplianceError]]]
     if workers > 1 and worker_setup is not None:
-        outcomes = _in_pool(misses, workers, worker_setup, progress)
+        outcomes = _in_pool(misses, workers, worker_setup, key, progress)
     else:
-        outcomes = (_outcome(job, check_one, progress) for job in misses)
+        outcomes = (_outcome(job, key, check_one, progress) for job in misses)
     for job, (report, problems) in zip(misses, outcomes, strict=True):
         if report is not None:
             reports[job.index] = report
-            if job.key is not None:
-                store.put("report", job.key, pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))
         errors += problems
     if errors:
         raise ErrorList(errors)
@@ -134,12 +133,18 @@ def _load(key: str | None) -> Report | None:
     return report
 
 
-def _outcome(job: Job, check_one: Checker, progress: Callable[[Path], None] | None,
+def _outcome(job: Job, run_key: str, check_one: Checker, progress: Callable[[Path], None] | None,
              ) -> tuple[Report | None, list[ComplianceError]]:
+    """Check one file in this process and store its report under the key of the bytes checked."""
     if progress is not None:
         progress(job.path)
+    raw = read(job.path)
     try:
-        return check_one(job.path, job.name, job.raw if job.raw is not None else b""), []
+        report = check_one(job.path, job.name, raw if raw is not None else b"")
+        if raw is not None:
+            key = store.digest(run_key, job.name or str(job.path), raw)
+            store.put("report", key, pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))
+        return report, []
     except ErrorList as exc:
         return None, list(exc.errors)
     except ComplianceError as exc:
@@ -153,22 +158,28 @@ _worker: dict[str, object] = {}
 ErrorTuple = tuple[str, str, str, int, int, str | None]
 
 
-def _init_worker(rules: RuleSet, as_of: dt.date, standard: str, limits: dict[str, int], no_cache: bool) -> None:
-    _worker.update(rules=rules, as_of=as_of, standard=standard)
+def _init_worker(rules: RuleSet, as_of: dt.date, standard: str, limits: dict[str, int], no_cache: bool,
+                 run_key: str) -> None:
+    _worker.update(rules=rules, as_of=as_of, standard=standard, run_key=run_key)
     set_limits(**limits)
     if no_cache:
         store.disable()
 
 
-def _work(path: str, name: str | None, raw: bytes) -> tuple[bytes | None, list[ErrorTuple]]:
+def _work(path: str, name: str | None, key: str | None) -> tuple[bytes | None, list[ErrorTuple]]:
+    """Check one file in a worker: read it here, store the report in the cache, send it back pickled."""
     from compliance import api  # the worker's own import (spawn) or the parent's (fork)
 
     rules = _worker["rules"]
     assert isinstance(rules, RuleSet)
     try:
-        statute = api.load_statute(path, rules, name, text=raw if raw else None)
+        raw = read(Path(path))
+        statute = api.load_statute(path, rules, name, text=raw or None)
         report = api.check(statute, rules, _worker["as_of"], standard=str(_worker["standard"]))  # type: ignore[arg-type]
-        return pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL), []
+        data = pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL)
+        if key is not None and raw is not None and store.digest(_worker["run_key"], name or path, raw) == key:  # type: ignore[arg-type]
+            store.put("report", key, data)  # only if the file did not change since the parent hashed it
+        return data, []
     except ErrorList as exc:
         return None, [_flat(e) for e in exc.errors]
     except ComplianceError as exc:
@@ -187,7 +198,7 @@ def _rebuild(flat: ErrorTuple) -> ComplianceError:
     return cls(message, Span(file, line, column), context)
 
 
-def _in_pool(misses: list[Job], workers: int, setup: tuple[RuleSet, dt.date, str],
+def _in_pool(misses: list[Job], workers: int, setup: tuple[RuleSet, dt.date, str], run_key: str,
              progress: Callable[[Path], None] | None) -> list[tuple[Report | None, list[ComplianceError]]]:
     import multiprocessing
 
@@ -196,11 +207,11 @@ def _in_pool(misses: list[Job], workers: int, setup: tuple[RuleSet, dt.date, str
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     initargs = (rules, as_of, standard, {"file_bytes": limits.file_bytes, "string_chars": limits.string_chars,
                                          "depth": limits.depth, "aliases": limits.aliases},
-                store.cache_dir() is None)
+                store.cache_dir() is None, run_key)
     out: list[tuple[Report | None, list[ComplianceError]]] = []
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
                              initializer=_init_worker, initargs=initargs) as pool:
-        futures = [pool.submit(_work, str(job.path), job.name, job.raw or b"") for job in misses]
+        futures = [pool.submit(_work, str(job.path), job.name, job.key) for job in misses]
         for job, future in zip(misses, futures, strict=True):
             data, problems = future.result()
             if progress is not None:

@@ -49,6 +49,8 @@ class Vocabulary:
     #: Memo of :meth:`cells` (person terms are never local, so copies with local terms share it).
     _cells: dict[tuple[str, tuple[str, ...]], frozenset[Cell]] = field(default_factory=dict, repr=False,
                                                                         compare=False)
+    _described: dict[tuple[frozenset[Cell], frozenset[Cell] | None], str] = field(
+        default_factory=dict, repr=False, compare=False)
 
     def category_of(self, name: str) -> list[str]:
         """Return every category that knows ``name`` (usually one)."""
@@ -71,7 +73,7 @@ class Vocabulary:
     def with_local(self, local: dict[str, str]) -> Vocabulary:
         """Return a copy extended with a statute's local terms (term -> category)."""
         return Vocabulary(self.terms, self.modalities, self.kinds, self.hedges, self.sources, self.dimensions,
-                          dict(local), self._cells)
+                          dict(local), self._cells, self._described)
 
     def strength(self, kind: str, modality: str, hedges: tuple[str, ...], action: str,
                  source: str = "statute") -> float:
@@ -119,6 +121,13 @@ class Vocabulary:
         ``victims: adult`` rather than a list of every stage and residence. A set that is not a
         single block is split into blocks: ``victims: adult + victims: child; national``.
         """
+        key = (cells, within)
+        found = self._described.get(key)
+        if found is None:
+            found = self._described[key] = self._describe(cells, within)
+        return found
+
+    def _describe(self, cells: frozenset[Cell], within: frozenset[Cell] | None) -> str:
         if not cells:
             return "no victims"
         within = within or self.all_cells()
