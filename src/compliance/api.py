@@ -100,7 +100,8 @@ def check(statute: ParsedStatute, rules: RuleSet, as_of: dt.date | None = None,
 
 def check_many(paths: Iterable[str | Path], rules: RuleSet, as_of: dt.date | None = None,
                standard: str | None = None, names: dict[Path, str] | None = None,
-               progress: Callable[[Path], None] | None = None, jobs: int | None = None) -> list[Report]:
+               progress: Callable[[Path], None] | None = None, jobs: int | None = None,
+               keep: Callable[[Report], Report] | None = None) -> list[Report]:
     """Check several statute files the same way (same date, same standard), in input order.
 
     Reports come from the result cache when a file, the rules and the engine are unchanged
@@ -114,6 +115,7 @@ def check_many(paths: Iterable[str | Path], rules: RuleSet, as_of: dt.date | Non
         names: How to name some files in errors and reports.
         progress: Called with each path as it is checked (e.g. to draw a progress bar).
         jobs: Worker processes (default: decided by the amount of work; 1: none).
+        keep: Applied to each report as it is ready (e.g. ``Report.slim``), to bound memory.
 
     Raises:
         ErrorList: Every input error of every file, after trying them all.
@@ -126,7 +128,7 @@ def check_many(paths: Iterable[str | Path], rules: RuleSet, as_of: dt.date | Non
         return check(load_statute(path, rules, name, text=raw or None), rules, day, standard=standard)
 
     return runner.run([Path(p) for p in paths], shown, runner.run_key(rules, day, profile), check_one,
-                      progress=progress, jobs=jobs, worker_setup=(rules, day, profile))
+                      progress=progress, jobs=jobs, worker_setup=(rules, day, profile), keep=keep)
 
 
 def compare(reports: list[Report], rules: RuleSet) -> Comparison:
@@ -198,7 +200,7 @@ def compare_sources(sources: Iterable[str | os.PathLike[str]], *,
     """Check several statute files and compare them; see :func:`compliance.compare`."""
     ruleset = _rules_of(rules)
     paths = expand_paths([Path(s) for s in sources])
-    return compare(check_many(paths, ruleset, _day(as_of), standard), ruleset)
+    return compare(check_many(paths, ruleset, _day(as_of), standard, keep=Report.slim), ruleset)
 
 
 def check_file(path: str | Path, rules: RuleSet | None = None, as_of: dt.date | None = None) -> Report:

@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import pickle
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -80,8 +80,12 @@ def plan_jobs(misses: Sequence[Job], requested: int | None) -> int:
 
 def run(paths: Sequence[Path], names: dict[Path, str], key: str, check_one: Checker,
         progress: Callable[[Path], None] | None = None, jobs: int | None = None,
-        worker_setup: tuple[RuleSet, dt.date, str] | None = None) -> list[Report]:
+        worker_setup: tuple[RuleSet, dt.date, str] | None = None,
+        keep: Callable[[Report], Report] | None = None) -> list[Report]:
     """Check every file (cache first, then the checker, in a pool if it pays); reports in input order.
+
+    ``keep`` is applied to each report as soon as it is ready (e.g. :meth:`Report.slim`), so that a
+    run over many files holds only what its output needs.
 
     Raises:
         ErrorList: Every input error of every file, after trying them all.
@@ -96,7 +100,7 @@ def run(paths: Sequence[Path], names: dict[Path, str], key: str, check_one: Chec
         if cached is not None:
             if progress is not None:
                 progress(path)
-            reports[index] = cached
+            reports[index] = keep(cached) if keep else cached
             continue
         misses.append(Job(index, path, name, len(raw or b""), entry_key))
         del raw
@@ -109,7 +113,7 @@ def run(paths: Sequence[Path], names: dict[Path, str], key: str, check_one: Chec
         outcomes = (_outcome(job, key, check_one, progress) for job in misses)
     for job, (report, problems) in zip(misses, outcomes, strict=True):
         if report is not None:
-            reports[job.index] = report
+            reports[job.index] = keep(report) if keep else report
         errors += problems
     if errors:
         raise ErrorList(errors)
@@ -199,7 +203,7 @@ def _rebuild(flat: ErrorTuple) -> ComplianceError:
 
 
 def _in_pool(misses: list[Job], workers: int, setup: tuple[RuleSet, dt.date, str], run_key: str,
-             progress: Callable[[Path], None] | None) -> list[tuple[Report | None, list[ComplianceError]]]:
+             progress: Callable[[Path], None] | None) -> Iterator[tuple[Report | None, list[ComplianceError]]]:
     import multiprocessing
 
     rules, as_of, standard = setup
@@ -208,14 +212,18 @@ def _in_pool(misses: list[Job], workers: int, setup: tuple[RuleSet, dt.date, str
     initargs = (rules, as_of, standard, {"file_bytes": limits.file_bytes, "string_chars": limits.string_chars,
                                          "depth": limits.depth, "aliases": limits.aliases},
                 store.cache_dir() is None, run_key)
-    out: list[tuple[Report | None, list[ComplianceError]]] = []
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
                              initializer=_init_worker, initargs=initargs) as pool:
-        futures = [pool.submit(_work, str(job.path), job.name, job.key) for job in misses]
-        for job, future in zip(misses, futures, strict=True):
-            data, problems = future.result()
+        # A window of work in flight: results are consumed (and dropped) in input order, so memory
+        # holds a few reports, not all of them.
+        window = 2 * workers
+        pending: dict[int, Future[tuple[bytes | None, list[ErrorTuple]]]] = {}
+        for position, job in enumerate(misses):
+            for ahead in range(position, min(position + window, len(misses))):
+                if ahead not in pending:
+                    nxt = misses[ahead]
+                    pending[ahead] = pool.submit(_work, str(nxt.path), nxt.name, nxt.key)
+            data, problems = pending.pop(position).result()
             if progress is not None:
                 progress(job.path)
-            out.append((pickle.loads(data) if data is not None else None,
-                        [_rebuild(p) for p in problems]))
-    return out
+            yield (pickle.loads(data) if data is not None else None, [_rebuild(p) for p in problems])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -58,8 +59,8 @@ class FailOn(StrEnum):
 
 
 def check_all(files: list[Path] | None, as_of: str | None, standard: str | None,
-              rules_dir: Path | None, jobs: int | None = None,
-              no_cache: bool = False) -> tuple[RuleSet, list[Path], list[Report]]:
+              rules_dir: Path | None, jobs: int | None = None, no_cache: bool = False,
+              keep: Callable[[Report], Report] | None = None) -> tuple[RuleSet, list[Path], list[Report]]:
     """Load the rules, expand the inputs (default: bundled; ``-``: stdin), check each file."""
     from compliance import api
     from compliance import cache as result_cache
@@ -85,7 +86,7 @@ def check_all(files: list[Path] | None, as_of: str | None, standard: str | None,
     shown = {} if files else {p: api.display_name(p) for p in paths}
     progress = Progress(len(paths))
     try:
-        reports = api.check_many(paths, rules, day, standard, shown, progress=progress, jobs=jobs)
+        reports = api.check_many(paths, rules, day, standard, shown, progress=progress, jobs=jobs, keep=keep)
     finally:
         progress.close()
     TERMINAL.debug(f"checked {len(reports)} files against rules {rules.version}, standard "
@@ -275,7 +276,12 @@ def compare(
     from compliance.render.html import render_comparison_html, render_comparison_markdown, render_html
 
     with input_errors():
-        rules, paths, reports = check_all(files, as_of, standard, rules_dir, jobs, no_cache)
+        from compliance.model.results import Report
+
+        # Only the HTML site needs every report whole (one page each); other formats keep a slim copy.
+        keep = {CompareFormat.html: None, CompareFormat.csv: lambda r: Report.slim(r, keep_findings=True)}.get(
+            fmt, Report.slim)
+        rules, paths, reports = check_all(files, as_of, standard, rules_dir, jobs, no_cache, keep)
         comparison = api.compare(reports, rules)
         if fmt is not CompareFormat.html:
             text = {

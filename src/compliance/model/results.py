@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -161,6 +162,22 @@ class Report(_Out):
     provisions: list[ProvisionText] = []
     scoring_method: str
     scope: str = SCOPE
+
+    def slim(self, keep_findings: bool = False) -> Report:
+        """A copy without the texts a comparison does not need.
+
+        Provision and treaty texts and element details go; with ``keep_findings`` the evidence and
+        gaps stay (the CSV lists them). ``compare`` keeps one of these per jurisdiction, so that its
+        memory does not grow with the size of every statute.
+        """
+        intern = sys.intern  # titles and citations repeat across jurisdictions: keep one copy of each
+        requirements = [q.model_copy(update={
+            "title": intern(q.title), "citation": intern(q.citation), "instrument": intern(q.instrument),
+            "elements": [], "treaty_text": "", "recommendation": "", "rule_file": intern(q.rule_file),
+            **({"sources": [s.model_copy(update={"citation": intern(s.citation)}) for s in q.sources]}
+               if keep_findings else {"evidence": [], "gaps": [], "sources": []})}) for q in self.requirements]
+        return self.model_copy(update={"provisions": [], "requirements": requirements, "scoring_method": "",
+                                       "scope": intern(self.scope)})
 
     def locate(self, req: RequirementResult) -> tuple[str, int, int]:
         """Where a finding is: the provision that best meets the requirement, else the top of the file.
