@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from compliance import runner
-from compliance.comparison import build_comparison, diff_reports
+from compliance.comparison import ComparisonBuilder, build_comparison, diff_reports
 from compliance.errors import ComplianceError, ErrorList, LoadError, RuleError
 from compliance.evaluate import evaluate
+from compliance.evaluate import release as release_prepared
 from compliance.loader import load_yaml, parse_yaml
 from compliance.model.results import Comparison, CorpusEntry, Diff, Report
 from compliance.model.rules import RuleSet
@@ -90,18 +91,22 @@ def check(statute: ParsedStatute, rules: RuleSet, as_of: dt.date | None = None,
     name, chosen = profile_instruments(rules, standard)
     instruments = binding_instruments(statute, rules, day, chosen)
     binding = {i.id: i.binding for i in instruments}
-    results = [
-        requirement_result(req, evaluate(statute, req, vocab, day, chosen), rules, binding, chosen)
-        for req in rules.requirements
-        if (wanted is None or req.id in wanted) and any(s.instrument in chosen for s in req.sources())
-    ]
+    try:
+        results = [
+            requirement_result(req, evaluate(statute, req, vocab, day, chosen), rules, binding, chosen)
+            for req in rules.requirements
+            if (wanted is None or req.id in wanted) and any(s.instrument in chosen for s in req.sources())
+        ]
+    finally:
+        release_prepared()
     return build_report(statute, rules, results, instruments, day, name)
 
 
 def check_many(paths: Iterable[str | Path], rules: RuleSet, as_of: dt.date | None = None,
                standard: str | None = None, names: dict[Path, str] | None = None,
                progress: Callable[[Path], None] | None = None, jobs: int | None = None,
-               keep: Callable[[Report], Report] | None = None) -> list[Report]:
+               keep: Callable[[Report], Report] | None = None,
+               sink: Callable[[int, Report], None] | None = None) -> list[Report]:
     """Check several statute files the same way (same date, same standard), in input order.
 
     Reports come from the result cache when a file, the rules and the engine are unchanged
@@ -116,6 +121,7 @@ def check_many(paths: Iterable[str | Path], rules: RuleSet, as_of: dt.date | Non
         progress: Called with each path as it is checked (e.g. to draw a progress bar).
         jobs: Worker processes (default: decided by the amount of work; 1: none).
         keep: Applied to each report as it is ready (e.g. ``Report.slim``), to bound memory.
+        sink: Given each report (with its position) as it is ready; then none is kept or returned.
 
     Raises:
         ErrorList: Every input error of every file, after trying them all.
@@ -128,7 +134,7 @@ def check_many(paths: Iterable[str | Path], rules: RuleSet, as_of: dt.date | Non
         return check(load_statute(path, rules, name, text=raw or None), rules, day, standard=standard)
 
     return runner.run([Path(p) for p in paths], shown, runner.run_key(rules, day, profile), check_one,
-                      progress=progress, jobs=jobs, worker_setup=(rules, day, profile), keep=keep)
+                      progress=progress, jobs=jobs, worker_setup=(rules, day, profile), keep=keep, sink=sink)
 
 
 def compare(reports: list[Report], rules: RuleSet) -> Comparison:
@@ -199,8 +205,9 @@ def compare_sources(sources: Iterable[str | os.PathLike[str]], *,
                     standard: str | None = None) -> Comparison:
     """Check several statute files and compare them; see :func:`compliance.compare`."""
     ruleset = _rules_of(rules)
-    paths = expand_paths([Path(s) for s in sources])
-    return compare(check_many(paths, ruleset, _day(as_of), standard, keep=Report.slim), ruleset)
+    builder = ComparisonBuilder(ruleset)
+    check_many(expand_paths([Path(s) for s in sources]), ruleset, _day(as_of), standard, sink=builder.add)
+    return builder.result()
 
 
 def check_file(path: str | Path, rules: RuleSet | None = None, as_of: dt.date | None = None) -> Report:

@@ -16,44 +16,69 @@ from compliance.model.results import (
 from compliance.model.rules import RuleSet
 
 
+class ComparisonBuilder:
+    """Build a comparison one report at a time, keeping only each jurisdiction's row.
+
+    ``add`` may be called in any order (with each report's position in the input); ``result``
+    ranks the rows. Memory holds one row per jurisdiction, never whole reports.
+    """
+
+    def __init__(self, rules: RuleSet) -> None:
+        self.rules = rules
+        self.rows: dict[int, ComparisonRow] = {}
+        self.seen: dict[str, ComparisonRequirement] = {}
+        self.header: dict[int, tuple[str, str, list[str]]] = {}
+        self._cells: dict[tuple[str, int, bool], MatrixCell] = {}
+
+    def add(self, position: int, report: Report) -> None:
+        """Take the row of one report (the ``position``-th of the input)."""
+        cells = {}
+        for q in report.requirements:
+            key = (q.status, q.score, q.binding)
+            cell = self._cells.get(key)
+            if cell is None:
+                cell = self._cells[key] = MatrixCell(status=q.status, score=q.score, binding=q.binding)
+            cells[q.id] = cell
+            if q.id not in self.seen:
+                self.seen[q.id] = ComparisonRequirement(id=q.id, title=q.title, area=q.area, citation=q.citation)
+        self.rows[position] = ComparisonRow(
+            code=report.jurisdiction.code, name=report.jurisdiction.name, file=report.file, rank=0,
+            score=report.score, status=report.status, binding_score=report.binding_score, areas=report.areas,
+            cells=cells)
+        self.header[position] = (report.as_of, report.standard, [i.name for i in report.instruments])
+
+    def result(self) -> Comparison:
+        """Rank the rows (highest overall score first; ties by code) and lay out the matrix.
+
+        Raises:
+            ValueError: The reports were made for different dates or standards.
+        """
+        if len({h[:2] for h in self.header.values()}) > 1:
+            raise ValueError("reports to compare must share their date and standard")
+        ordered = sorted(self.rows.values(), key=lambda r: (-r.score, r.code))
+        rows = [row.model_copy(update={"rank": 1 + sum(1 for other in ordered if other.score > row.score)})
+                for row in ordered]
+        area_order = [a.id for a in self.rules.scoring.areas]
+        columns = sorted(self.seen.values(), key=lambda c: (area_order.index(c.area), c.id))
+        areas = [
+            ComparisonArea(id=a.id, title=a.title, ranking=[
+                row.code for row in sorted(rows, key=lambda w: (-w.areas[a.id].score, w.code)) if a.id in row.areas])
+            for a in self.rules.scoring.areas if any(a.id in row.areas for row in rows)
+        ]
+        first = self.header[min(self.header)] if self.header else ("", "", [])
+        return Comparison(rules_version=self.rules.version, as_of=first[0], standard=first[1],
+                          instruments=first[2], areas=areas, requirements=columns, jurisdictions=rows)
+
+
 def build_comparison(reports: list[Report], rules: RuleSet) -> Comparison:
     """Rank ``reports`` (highest overall score first; ties by code) and build the matrix.
 
     All reports must share the date and the standard they were made with.
     """
-    if len({(r.as_of, r.standard) for r in reports}) > 1:
-        raise ValueError("reports to compare must share their date and standard")
-    ordered = sorted(reports, key=lambda r: (-r.score, r.jurisdiction.code))
-    rows = [
-        ComparisonRow(
-            code=r.jurisdiction.code, name=r.jurisdiction.name, file=r.file, rank=_rank(ordered, r),
-            score=r.score, status=r.status, binding_score=r.binding_score, areas=r.areas,
-            cells={q.id: MatrixCell(status=q.status, score=q.score, binding=q.binding) for q in r.requirements},
-        )
-        for r in ordered
-    ]
-    seen: dict[str, ComparisonRequirement] = {}
-    for report in reports:
-        for q in report.requirements:
-            seen.setdefault(q.id, ComparisonRequirement(id=q.id, title=q.title, area=q.area, citation=q.citation))
-    area_order = [a.id for a in rules.scoring.areas]
-    columns = sorted(seen.values(), key=lambda c: (area_order.index(c.area), c.id))
-    areas = [
-        ComparisonArea(id=a.id, title=a.title, ranking=[
-            row.code for row in sorted(rows, key=lambda w: (-w.areas[a.id].score, w.code)) if a.id in row.areas])
-        for a in rules.scoring.areas if any(a.id in row.areas for row in rows)
-    ]
-    first = reports[0] if reports else None
-    return Comparison(rules_version=rules.version, as_of=first.as_of if first else "",
-                      standard=first.standard if first else "",
-                      instruments=[i.name for i in first.instruments] if first else [], areas=areas,
-                      requirements=columns,
-                      jurisdictions=rows)
-
-
-def _rank(ordered: list[Report], report: Report) -> int:
-    """Competition ranking: equal scores share a rank (1, 2, 2, 4)."""
-    return 1 + sum(1 for other in ordered if other.score > report.score)
+    builder = ComparisonBuilder(rules)
+    for position, report in enumerate(reports):
+        builder.add(position, report)
+    return builder.result()
 
 
 def diff_reports(old: Report, new: Report) -> Diff:

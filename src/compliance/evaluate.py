@@ -86,6 +86,11 @@ def _prepare(statute: ParsedStatute, vocab: Vocabulary, as_of: dt.date) -> _Prep
     return _last[0]
 
 
+def release() -> None:
+    """Forget the prepared statute (call when done with it, so that it can be freed before the next)."""
+    _last.clear()
+
+
 def _candidates(element: Element, provisions: list[ParsedProvision],
                 by_action: dict[str, list[tuple[int, ParsedProvision, Norm]]] | None,
                 ) -> Iterator[tuple[ParsedProvision, Norm]]:

@@ -81,11 +81,13 @@ def plan_jobs(misses: Sequence[Job], requested: int | None) -> int:
 def run(paths: Sequence[Path], names: dict[Path, str], key: str, check_one: Checker,
         progress: Callable[[Path], None] | None = None, jobs: int | None = None,
         worker_setup: tuple[RuleSet, dt.date, str] | None = None,
-        keep: Callable[[Report], Report] | None = None) -> list[Report]:
+        keep: Callable[[Report], Report] | None = None,
+        sink: Callable[[int, Report], None] | None = None) -> list[Report]:
     """Check every file (cache first, then the checker, in a pool if it pays); reports in input order.
 
     ``keep`` is applied to each report as soon as it is ready (e.g. :meth:`Report.slim`), so that a
-    run over many files holds only what its output needs.
+    run over many files holds only what its output needs. With ``sink``, each report goes to
+    ``sink(position, report)`` as it is ready and none is kept (the result is empty).
 
     Raises:
         ErrorList: Every input error of every file, after trying them all.
@@ -100,7 +102,7 @@ def run(paths: Sequence[Path], names: dict[Path, str], key: str, check_one: Chec
         if cached is not None:
             if progress is not None:
                 progress(path)
-            reports[index] = keep(cached) if keep else cached
+            _take(reports, index, cached, keep, sink)
             continue
         misses.append(Job(index, path, name, len(raw or b""), entry_key))
         del raw
@@ -113,11 +115,19 @@ def run(paths: Sequence[Path], names: dict[Path, str], key: str, check_one: Chec
         outcomes = (_outcome(job, key, check_one, progress) for job in misses)
     for job, (report, problems) in zip(misses, outcomes, strict=True):
         if report is not None:
-            reports[job.index] = keep(report) if keep else report
+            _take(reports, job.index, report, keep, sink)
         errors += problems
     if errors:
         raise ErrorList(errors)
-    return [reports[i] for i in range(len(paths))]
+    return [] if sink is not None else [reports[i] for i in range(len(paths))]
+
+
+def _take(reports: dict[int, Report], index: int, report: Report, keep: Callable[[Report], Report] | None,
+          sink: Callable[[int, Report], None] | None) -> None:
+    if sink is not None:
+        sink(index, report)
+    else:
+        reports[index] = keep(report) if keep else report
 
 
 def _load(key: str | None) -> Report | None:

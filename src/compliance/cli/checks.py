@@ -60,7 +60,8 @@ class FailOn(StrEnum):
 
 def check_all(files: list[Path] | None, as_of: str | None, standard: str | None,
               rules_dir: Path | None, jobs: int | None = None, no_cache: bool = False,
-              keep: Callable[[Report], Report] | None = None) -> tuple[RuleSet, list[Path], list[Report]]:
+              keep: Callable[[Report], Report] | None = None,
+              sink: Callable[[int, Report], None] | None = None) -> tuple[RuleSet, list[Path], list[Report]]:
     """Load the rules, expand the inputs (default: bundled; ``-``: stdin), check each file."""
     from compliance import api
     from compliance import cache as result_cache
@@ -79,17 +80,22 @@ def check_all(files: list[Path] | None, as_of: str | None, standard: str | None,
 
         raw = sys.stdin.buffer.read(current().file_bytes + 1)  # never more than the limit, whatever comes
         parsed = api.load_statute("<stdin>", rules, text=raw)
-        return rules, [Path("-")], [api.check(parsed, rules, day, standard=standard)]
+        report = api.check(parsed, rules, day, standard=standard)
+        if sink is not None:
+            sink(0, report)
+            return rules, [Path("-")], []
+        return rules, [Path("-")], [report]
     paths = api.expand_paths(files) if files else api.bundled_legislation()
     if not files:
         TERMINAL.note(f"checking the bundled legislation ({len(paths)} files)")
     shown = {} if files else {p: api.display_name(p) for p in paths}
     progress = Progress(len(paths))
     try:
-        reports = api.check_many(paths, rules, day, standard, shown, progress=progress, jobs=jobs, keep=keep)
+        reports = api.check_many(paths, rules, day, standard, shown, progress=progress, jobs=jobs, keep=keep,
+                                 sink=sink)
     finally:
         progress.close()
-    TERMINAL.debug(f"checked {len(reports)} files against rules {rules.version}, standard "
+    TERMINAL.debug(f"checked {len(paths)} files against rules {rules.version}, standard "
                    f"{reports[0].standard if reports else standard}, as of {reports[0].as_of if reports else day}")
     return rules, paths, reports
 
@@ -276,13 +282,20 @@ def compare(
     from compliance.render.html import render_comparison_html, render_comparison_markdown, render_html
 
     with input_errors():
+        from compliance.comparison import ComparisonBuilder
         from compliance.model.results import Report
 
-        # Only the HTML site needs every report whole (one page each); other formats keep a slim copy.
-        keep = {CompareFormat.html: None, CompareFormat.csv: lambda r: Report.slim(r, keep_findings=True)}.get(
-            fmt, Report.slim)
-        rules, paths, reports = check_all(files, as_of, standard, rules_dir, jobs, no_cache, keep)
-        comparison = api.compare(reports, rules)
+        # Only the HTML site needs every report whole (one page each), the CSV their findings; JSON and
+        # Markdown need one row per jurisdiction, built as the reports come.
+        if fmt in (CompareFormat.json, CompareFormat.markdown):
+            rules = load_rules(rules_dir)
+            builder = ComparisonBuilder(rules)
+            _, paths, reports = check_all(files, as_of, standard, rules_dir, jobs, no_cache, sink=builder.add)
+            comparison = builder.result()
+        else:
+            keep = None if fmt is CompareFormat.html else (lambda r: Report.slim(r, keep_findings=True))
+            rules, paths, reports = check_all(files, as_of, standard, rules_dir, jobs, no_cache, keep)
+            comparison = api.compare(reports, rules)
         if fmt is not CompareFormat.html:
             text = {
                 CompareFormat.markdown: lambda: render_comparison_markdown(comparison),
