@@ -174,6 +174,9 @@ ErrorTuple = tuple[str, str, str, int, int, str | None]
 
 def _init_worker(rules: RuleSet, as_of: dt.date, standard: str, limits: dict[str, int], no_cache: bool,
                  run_key: str) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; workers just stop
     _worker.update(rules=rules, as_of=as_of, standard=standard, run_key=run_key)
     set_limits(**limits)
     if no_cache:
