@@ -67,12 +67,23 @@ def _dumper() -> type:
     return NoAliases
 
 
-def generate_corpus(folder: Path, jurisdictions: int = 200, provisions: int = 300, norms: int = 2) -> list[Path]:
+def _vary(norm: str, seed: int) -> str:
+    """The same norm written differently (extra spaces between two words), so that no two texts repeat."""
+    words = norm.split(" ")
+    gap = 1 + seed % (len(words) - 1) if len(words) > 1 else 0
+    spaces = 2 + seed // max(len(words) - 1, 1) % 7
+    return " ".join(words[:gap]) + " " * spaces + " ".join(words[gap:]) if gap else norm
+
+
+def generate_corpus(folder: Path, jurisdictions: int = 200, provisions: int = 300, norms: int = 2,
+                    distinct: bool = True) -> list[Path]:
     """Write ``jurisdictions`` statute files of ``provisions`` provisions with ``norms`` norms each.
 
     Each file takes one bundled statute as its model (in turn): its instruments, treaties, local
     terms, and its provisions that have norms, repeated with new ids until there are enough; a
-    provision with fewer norms borrows the next norms of the same file.
+    provision with fewer norms borrows the next norms of the same file. With ``distinct`` (the
+    default), every norm text is made unique by spacing (same meaning, different text), so that
+    no cache or memo keyed on a norm's text gets more hits than a real corpus would give it.
     """
     import yaml
 
@@ -105,6 +116,8 @@ def generate_corpus(folder: Path, jurisdictions: int = 200, provisions: int = 30
             while len(chosen) < norms:
                 chosen.append(all_norms[offset % len(all_norms)])
                 offset += 1
+            if distinct:
+                chosen = [_vary(norm, index * provisions + number) for norm in chosen]
             provision = {k: v for k, v in model.items() if k not in ("norms", "no_norm_reason", "notes")}
             provision["id"] = f"{model['id']}-{number}"
             provision["norms"] = chosen

@@ -334,7 +334,7 @@ class ParsedStatute:
 #: Norms already parsed in this process, by (text, local terms), with spans relative to the norm text.
 #: Statutes repeat phrasings; a hit is relocated instead of parsed again. Errors are never kept.
 _MEMO: dict[tuple[str, tuple[tuple[str, str], ...]], Norm] = {}
-_MEMO_LIMIT = 200_000
+_MEMO_LIMIT = 4_096
 
 
 def _relative(line: int, column: int) -> Span:

@@ -11,10 +11,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import pickle
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -92,6 +94,31 @@ def run(paths: Sequence[Path], names: dict[Path, str], key: str, check_one: Chec
     Raises:
         ErrorList: Every input error of every file, after trying them all.
     """
+    with _batch_gc():
+        return _run(paths, names, key, check_one, progress, jobs, worker_setup, keep, sink)
+
+
+@contextmanager
+def _batch_gc() -> Iterator[None]:
+    """Collect garbage less often while checking.
+
+    A statute allocates many objects that all live until it is scored; collecting them early is
+    wasted work (about a fifth of the time).
+    """
+    before = gc.get_threshold()
+    gc.freeze()  # the rules, vocabulary and parser: never garbage, never scanned again
+    gc.set_threshold(100_000, 50, 1000)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
+
+
+def _run(paths: Sequence[Path], names: dict[Path, str], key: str, check_one: Checker,
+         progress: Callable[[Path], None] | None, jobs: int | None,
+         worker_setup: tuple[RuleSet, dt.date, str] | None, keep: Callable[[Report], Report] | None,
+         sink: Callable[[int, Report], None] | None) -> list[Report]:
     reports: dict[int, Report] = {}
     misses: list[Job] = []
     for index, path in enumerate(paths):
@@ -177,6 +204,8 @@ def _init_worker(rules: RuleSet, as_of: dt.date, standard: str, limits: dict[str
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; workers just stop
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 1000)
     _worker.update(rules=rules, as_of=as_of, standard=standard, run_key=run_key)
     set_limits(**limits)
     if no_cache:
