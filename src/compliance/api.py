@@ -205,9 +205,9 @@ def compare_sources(sources: Iterable[str | os.PathLike[str]], *,
                     standard: str | None = None) -> Comparison:
     """Check several statute files and compare them; see :func:`compliance.compare`."""
     ruleset = _rules_of(rules)
-    builder = ComparisonBuilder(ruleset)
+    builder = ComparisonBuilder()
     check_many(expand_paths([Path(s) for s in sources]), ruleset, _day(as_of), standard, sink=builder.add)
-    return builder.result()
+    return builder.result(ruleset)
 
 
 def check_file(path: str | Path, rules: RuleSet | None = None, as_of: dt.date | None = None) -> Report:

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from functools import cache
 from pathlib import Path
+
+from compliance.atomic import write_bytes
 
 _disabled = False
 
@@ -91,17 +92,8 @@ def put(kind: str, key: str, data: bytes) -> None:
     folder = cache_dir()
     if folder is None:
         return
-    target = folder / kind / key[:2] / key
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_bytes(folder / kind / key[:2] / key, data)
     except OSError:
         return
 

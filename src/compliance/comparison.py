@@ -23,8 +23,7 @@ class ComparisonBuilder:
     ranks the rows. Memory holds one row per jurisdiction, never whole reports.
     """
 
-    def __init__(self, rules: RuleSet) -> None:
-        self.rules = rules
+    def __init__(self) -> None:
         self.rows: dict[int, ComparisonRow] = {}
         self.seen: dict[str, ComparisonRequirement] = {}
         self.header: dict[int, tuple[str, str, list[str]]] = {}
@@ -47,7 +46,7 @@ class ComparisonBuilder:
             cells=cells)
         self.header[position] = (report.as_of, report.standard, [i.name for i in report.instruments])
 
-    def result(self) -> Comparison:
+    def result(self, rules: RuleSet) -> Comparison:
         """Rank the rows (highest overall score first; ties by code) and lay out the matrix.
 
         Raises:
@@ -58,15 +57,15 @@ class ComparisonBuilder:
         ordered = sorted(self.rows.values(), key=lambda r: (-r.score, r.code))
         rows = [row.model_copy(update={"rank": 1 + sum(1 for other in ordered if other.score > row.score)})
                 for row in ordered]
-        area_order = [a.id for a in self.rules.scoring.areas]
+        area_order = [a.id for a in rules.scoring.areas]
         columns = sorted(self.seen.values(), key=lambda c: (area_order.index(c.area), c.id))
         areas = [
             ComparisonArea(id=a.id, title=a.title, ranking=[
                 row.code for row in sorted(rows, key=lambda w: (-w.areas[a.id].score, w.code)) if a.id in row.areas])
-            for a in self.rules.scoring.areas if any(a.id in row.areas for row in rows)
+            for a in rules.scoring.areas if any(a.id in row.areas for row in rows)
         ]
         first = self.header[min(self.header)] if self.header else ("", "", [])
-        return Comparison(rules_version=self.rules.version, as_of=first[0], standard=first[1],
+        return Comparison(rules_version=rules.version, as_of=first[0], standard=first[1],
                           instruments=first[2], areas=areas, requirements=columns, jurisdictions=rows)
 
 
@@ -75,10 +74,10 @@ def build_comparison(reports: list[Report], rules: RuleSet) -> Comparison:
 
     All reports must share the date and the standard they were made with.
     """
-    builder = ComparisonBuilder(rules)
+    builder = ComparisonBuilder()
     for position, report in enumerate(reports):
         builder.add(position, report)
-    return builder.result()
+    return builder.result(rules)
 
 
 def diff_reports(old: Report, new: Report) -> Diff:

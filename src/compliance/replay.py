@@ -126,27 +126,10 @@ def replay_argv(argv: list[str]) -> bool:
         if fmt == "text" and sys.stdout.isatty():
             return False  # colour: the full command line decides
         sys.stdout.write(texts[fmt])
+    from compliance.atomic import write_text
+
     for name, path in targets:
-        _write(path, texts[name])
+        write_text(path.resolve(), texts[name])
         if not quiet:
             sys.stderr.write(f"wrote {path}\n")
     return True
-
-
-def _write(target: Path, text: str) -> None:
-    import os
-    import tempfile
-
-    target = target.resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -288,10 +288,9 @@ def compare(
         # Only the HTML site needs every report whole (one page each), the CSV their findings; JSON and
         # Markdown need one row per jurisdiction, built as the reports come.
         if fmt in (CompareFormat.json, CompareFormat.markdown):
-            rules = load_rules(rules_dir)
-            builder = ComparisonBuilder(rules)
-            _, paths, reports = check_all(files, as_of, standard, rules_dir, jobs, no_cache, sink=builder.add)
-            comparison = builder.result()
+            builder = ComparisonBuilder()
+            rules, paths, reports = check_all(files, as_of, standard, rules_dir, jobs, no_cache, sink=builder.add)
+            comparison = builder.result(rules)
         else:
             keep = None if fmt is CompareFormat.html else (lambda r: Report.slim(r, keep_findings=True))
             rules, paths, reports = check_all(files, as_of, standard, rules_dir, jobs, no_cache, keep)

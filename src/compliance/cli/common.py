@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -157,21 +156,12 @@ def parse_date(value: str | None, flag: str = "--as-of") -> dt.date | None:
 
 def write(output: Path, text: str, inputs: list[Path]) -> None:
     """Write ``text`` to ``output`` atomically (temporary file, then rename); never over an input file."""
+    from compliance.atomic import write_text
+
     target = output.resolve()
     if any(target == p.resolve() for p in inputs if str(p) != "-"):
         raise InputError(f"output {output} is one of the input files; refusing to overwrite it")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text(target, text)
 
 
 def suggest(wanted: str, ids: list[str]) -> str:
