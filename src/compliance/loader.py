@@ -11,6 +11,7 @@ No schema logic lives here. The loader:
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -22,7 +23,18 @@ from compliance.limits import Limits
 from compliance.limits import current as current_limits
 from compliance.span import Span
 
-_Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+def pick_loader(module: Any = yaml) -> type[Any]:
+    """PyYAML's libyaml-based safe loader, or (with a warning, once) its slower pure-Python one."""
+    fast = getattr(module, "CSafeLoader", None)
+    if fast is not None:
+        return fast  # type: ignore[no-any-return]
+    warnings.warn("PyYAML was installed without libyaml: reading YAML with the pure-Python safe loader, "
+                  "several times slower (reinstall PyYAML with libyaml for speed)", RuntimeWarning, stacklevel=2)
+    return module.SafeLoader  # type: ignore[no-any-return]
+
+
+_Loader: type[Any] = pick_loader()
 
 PathKey = tuple[str | int, ...]
 

@@ -72,3 +72,17 @@ def test_position_inside_plain_and_quoted_scalars() -> None:
     doc = parse_yaml(b'a: court SHALL x\nb: "court SHALL x"\n', "f.yaml")
     assert doc.scalar_span(("a",), 1, 7).column == 10
     assert doc.scalar_span(("b",), 1, 7).column == 11
+
+
+def test_without_libyaml_the_pure_python_safe_loader_is_used_with_a_warning() -> None:
+    import types
+
+    import pytest
+    import yaml
+
+    from compliance.loader import pick_loader
+
+    assert pick_loader() is yaml.CSafeLoader
+    without = types.SimpleNamespace(SafeLoader=yaml.SafeLoader)
+    with pytest.warns(RuntimeWarning, match="without libyaml"):
+        assert pick_loader(without) is yaml.SafeLoader
