@@ -50,6 +50,9 @@ def _to_error(doc: YamlDocument, model: type[BaseModel], err: Any, prefix: PathK
         got = {"dict": "a mapping", "list": "a list", "int": "a number", "float": "a number", "bool": "true/false",
                "NoneType": "nothing"}.get(got, got)
         message = f"expected text, got {got} (quote it if it is text)"
+    elif kind == "too_short":
+        least = err.get("ctx", {}).get("min_length", 1)
+        message = f"needs at least {least} item{'' if least == 1 else 's'}"
     elif kind == "string_too_short" and err.get("ctx", {}).get("min_length") == 1:
         message = "must not be empty"
     elif kind == "literal_error":
