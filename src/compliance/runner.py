@@ -121,6 +121,12 @@ def _run(paths: Sequence[Path], names: dict[Path, str], key: str, check_one: Che
          sink: Callable[[int, Report], None] | None) -> list[Report]:
     reports: dict[int, Report] = {}
     misses: list[Job] = []
+    errors: list[ComplianceError] = []
+    # When even all the files together would not pay for a pool, check each miss at once, from the
+    # bytes already read and hashed; otherwise collect the misses and let workers read them.
+    sizes = [_size(p) for p in paths]
+    inline = worker_setup is None or plan_jobs(
+        [Job(i, p, None, size, None) for i, (p, size) in enumerate(zip(paths, sizes, strict=True))], jobs) == 1
     for index, path in enumerate(paths):
         name = names.get(path)
         raw = read(path)
@@ -131,15 +137,21 @@ def _run(paths: Sequence[Path], names: dict[Path, str], key: str, check_one: Che
                 progress(path)
             _take(reports, index, cached, keep, sink)
             continue
-        misses.append(Job(index, path, name, len(raw or b""), entry_key))
+        job = Job(index, path, name, len(raw or b""), entry_key)
+        if inline:
+            report, problems = _outcome(job, raw, check_one, progress)
+            if report is not None:
+                _take(reports, index, report, keep, sink)
+            errors += problems
+            continue
+        misses.append(job)
         del raw
-    errors: list[ComplianceError] = []
     workers = plan_jobs(misses, jobs)
     outcomes: Iterable[tuple[Report | None, list[ComplianceError]]]
     if workers > 1 and worker_setup is not None:
         outcomes = _in_pool(misses, workers, worker_setup, key, progress)
     else:
-        outcomes = (_outcome(job, key, check_one, progress) for job in misses)
+        outcomes = (_outcome(job, read(job.path), check_one, progress, key) for job in misses)
     for job, (report, problems) in zip(misses, outcomes, strict=True):
         if report is not None:
             _take(reports, job.index, report, keep, sink)
@@ -174,16 +186,25 @@ def _load(key: str | None) -> Report | None:
     return report
 
 
-def _outcome(job: Job, run_key: str, check_one: Checker, progress: Callable[[Path], None] | None,
-             ) -> tuple[Report | None, list[ComplianceError]]:
-    """Check one file in this process and store its report under the key of the bytes checked."""
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _outcome(job: Job, raw: bytes | None, check_one: Checker, progress: Callable[[Path], None] | None,
+             run_key: str | None = None) -> tuple[Report | None, list[ComplianceError]]:
+    """Check one file in this process and store its report under the key of the bytes checked.
+
+    ``raw`` is the file's bytes; with ``run_key`` they were read again, so their key is computed again.
+    """
     if progress is not None:
         progress(job.path)
-    raw = read(job.path)
     try:
         report = check_one(job.path, job.name, raw if raw is not None else b"")
-        if raw is not None:
-            key = store.digest(run_key, job.name or str(job.path), raw)
+        key = store.digest(run_key, job.name or str(job.path), raw) if run_key and raw is not None else job.key
+        if key is not None:
             store.put("report", key, pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))
         return report, []
     except ErrorList as exc:
