@@ -106,9 +106,6 @@ def _colour_text(text: str) -> str:
                   lambda m: "[" + paint(m[1], colours[m[1]], sys.stdout) + m[2] + "]", text)
 
 
-OutputOpt = Annotated[Path | None, typer.Option(show_default=False)]
-
-
 @app.command(epilog=EXIT_CODES)
 def check(
     files: FilesArg = None,
@@ -158,7 +155,7 @@ def check(
     In CI: --format sarif/junit/github, several --output-FORMAT files in one run, thresholds
     (--fail-under, --fail-on), waivers and a baseline.
     """
-    from compliance import replay as fast
+    from compliance import replay
 
     extra = {"text": output_text, "json": output_json, "markdown": output_markdown, "html": output_html,
              "csv": output_csv, "sarif": output_sarif, "junit": output_junit, "github": output_github}
@@ -166,8 +163,8 @@ def check(
     replayable = (fail_under is None and fail_on is None and not fail_on_area and not fail_on_requirement
                   and waivers is None and baseline is None and not no_cache
                   and (no_waivers or not Path(".compliance-waivers.yaml").is_file()))
-    key = fast.replay_key(files, wanted, as_of, standard, rules_dir) if replayable else None
-    texts = fast.load(key) if key else None
+    key = replay.replay_key(files, wanted, as_of, standard, rules_dir) if replayable else None
+    texts = replay.load(key) if key else None
     if texts is not None and set(wanted) <= set(texts):
         TERMINAL.debug("unchanged inputs: outputs replayed from the cache")
         with input_errors():
@@ -196,7 +193,7 @@ def check(
             failed |= regressed
         texts = {name: render(reports, name) for name in wanted}
         if key is not None:
-            fast.store(key, texts)
+            replay.store(key, texts)
         _emit(fmt, output, extra, texts, paths)
     found = breaches(reports, Gate(fail_under, fail_on.value if fail_on else None, frozenset(areas), frozenset(ids)))
     for breach in found:
