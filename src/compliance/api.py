@@ -51,7 +51,7 @@ def load_statute(path: str | Path, rules: RuleSet, display_path: str | None = No
         ComplianceError: (or ErrorList of them) for any problem, positioned in the file.
     """
     doc = load_yaml(path, display_path=display_path) if text is None else parse_yaml(text, display_path or str(path))
-    statute = validate_statute(doc, set(rules.instruments))
+    statute = validate_statute(doc, set(rules.instruments), {a.id for a in rules.scoring.areas})
     parsed = parse_statute(doc, statute, load_vocabulary())
     if strict:
         problems = strict_problems(doc, statute)

@@ -75,7 +75,7 @@ def _prepare(statute: ParsedStatute, vocab: Vocabulary, as_of: dt.date) -> _Prep
     if _last and _last[0].key == key and _last[0].statute is statute:
         return _last[0]
     local = vocab.with_local({n: t.category for n, t in statute.statute.terms.items()})
-    provisions = [p for p in statute.provisions if p.provision.in_force_on(as_of)]
+    provisions = [p for p in statute.provisions if statute.statute.in_force_on(p.provision, as_of)]
     by_action: dict[str, list[tuple[int, ParsedProvision, Norm]]] = {}
     seq = 0
     for provision in provisions:

@@ -110,12 +110,13 @@ def _inner_model(annotation: Any) -> Any:
     return None
 
 
-def validate_statute(doc: YamlDocument, instrument_ids: set[str]) -> Statute:
+def validate_statute(doc: YamlDocument, instrument_ids: set[str], areas: set[str] | None = None) -> Statute:
     """Validate a statute document and its cross-references.
 
     Args:
         doc: The loaded YAML file.
         instrument_ids: Ids of the international instruments the rule set knows.
+        areas: Ids of the rule set's areas, which ``coverage`` keys must name (unchecked if ``None``).
 
     Raises:
         ErrorList: Schema errors, unknown references or duplicate ids, each positioned.
@@ -128,18 +129,28 @@ def validate_statute(doc: YamlDocument, instrument_ids: set[str]) -> Statute:
             errors.append(SchemaError(
                 f"unknown instrument {treaty.instrument!r} (known: {', '.join(sorted(instrument_ids))})",
                 doc.span(("treaties", index, "instrument"))))
+    for section in ("coverage", "coverage_notes"):
+        for name in getattr(statute, section):
+            if areas is not None and name not in areas:
+                errors.append(SchemaError(f"{section}: unknown area {name!r} (areas: {', '.join(sorted(areas))})",
+                                          doc.span((section, name), key=True)))
     seen: dict[str, int] = {}
     for index, provision in enumerate(statute.provisions):
-        if provision.instrument not in local_ids:
+        act = statute.instrument(provision.instrument)
+        if act is None:
             errors.append(SchemaError(
                 f"unknown instrument {provision.instrument!r}; declare it under 'instruments' "
                 f"(declared: {', '.join(local_ids)})", doc.span(("provisions", index, "instrument"))))
-        key = f"{provision.instrument}/{provision.id}"
-        if key in seen:
-            first = doc.span(("provisions", seen[key], "id")).line
-            errors.append(SchemaError(f"duplicate provision {provision.id!r} (first at line {first})",
-                                      doc.span(("provisions", index, "id"))))
-        seen.setdefault(key, index)
+        elif provision.in_force and act.enacted and provision.in_force < act.enacted:
+            errors.append(SchemaError(
+                f"provision {provision.id!r} is in force from {provision.in_force}, before its act "
+                f"{act.id!r} was enacted ({act.enacted})", doc.span(("provisions", index, "in_force"))))
+        if provision.id in seen:
+            first = doc.span(("provisions", seen[provision.id], "id")).line
+            errors.append(SchemaError(
+                f"duplicate provision {provision.id!r} (first at line {first}): provision ids are unique in a "
+                "file; qualify one with its act, e.g. 'HTE(S)A s1'", doc.span(("provisions", index, "id"))))
+        seen.setdefault(provision.id, index)
         if not provision.norms and not provision.no_norm_reason:
             errors.append(SchemaError(
                 "a provision needs 'norms' or a 'no_norm_reason' saying why it encodes none",
@@ -168,7 +179,8 @@ _PLACEHOLDER = "not yet encoded"
 def strict_problems(doc: YamlDocument, statute: Statute) -> list[ComplianceError]:
     """The extra checks of ``validate --strict``: provenance and completeness of a curated file.
 
-    Every provision has a retrieval date; the jurisdiction code is an assigned ISO 3166-1 code
+    Every provision has a known in-force date (its own or its act's) and a retrieval date; the
+    jurisdiction code is an assigned ISO 3166-1 code
     (with an optional subdivision); every treaty has a date; a provision whose text speaks of
     victims, compensation, residence or prosecution has norms or a real ``no_norm_reason``.
     """
@@ -184,6 +196,10 @@ def strict_problems(doc: YamlDocument, statute: Statute) -> list[ComplianceError
                 doc.span(("treaties", index))))
     for index, provision in enumerate(statute.provisions):
         where = ("provisions", index)
+        if statute.starts(provision) is None:
+            errors.append(SchemaError(
+                f"provision {provision.id!r} has no known in-force date: give its in_force, or its act's "
+                "in_force or enacted date (strict)", doc.span((*where, "id"))))
         if provision.retrieved is None:
             errors.append(SchemaError(f"provision {provision.id!r} has no 'retrieved' date (strict)",
                                       doc.span((*where, "id"))))

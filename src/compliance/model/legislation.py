@@ -15,6 +15,8 @@ URL_PATTERN = r"^https?://[^\s<>\"'`]+$"
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 ._()/§-]*$"
 
 TextStatus = Literal["verbatim", "excerpt", "paraphrase", "translation"]
+#: Whether the encoder searched the jurisdiction's law for an area (``coverage:``).
+CoverageState = Literal["searched", "not_read"]
 
 
 class Jurisdiction(Strict):
@@ -58,9 +60,23 @@ class StatuteInstrument(Strict):
     title: str = Field(min_length=1)
     citation: str = Field(min_length=1)
     url: str = Field(pattern=URL_PATTERN)
-    enacted: dt.date | None = None
+    enacted: dt.date | None = Field(default=None, description="The day the act was made (passed, signed, adopted).")
+    in_force: dt.date | None = Field(
+        default=None,
+        description="The day the act (its general commencement) came into force; provisions without their "
+                    "own in_force date take this one, else `enacted`.")
     kind: Literal["statute", "regulation", "code", "guidance", "administrative"] = "statute"
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _in_force_after_enactment(self) -> StatuteInstrument:
+        if self.enacted and self.in_force and self.in_force < self.enacted:
+            raise ValueError("in_force is before the enacted date")
+        return self
+
+    def starts(self) -> dt.date | None:
+        """The day the act is law from, when its provisions say nothing: ``in_force``, else ``enacted``."""
+        return self.in_force or self.enacted
 
 
 class LocalTerm(Strict):
@@ -99,9 +115,14 @@ class Provision(Strict):
             raise ValueError("a translation needs translation_by: whose translation it is")
         return self
 
-    def in_force_on(self, day: dt.date) -> bool:
-        """Tell whether the provision is in force on ``day`` (unknown in-force dates count as in force)."""
-        started = self.in_force is None or self.in_force <= day
+    def in_force_on(self, day: dt.date, act_starts: dt.date | None = None) -> bool:
+        """Tell whether the provision is in force on ``day``.
+
+        A provision without its own ``in_force`` takes ``act_starts`` (its act's in-force or enactment
+        date); when neither is known it counts as in force (``validate --strict`` names it).
+        """
+        start = self.in_force or act_starts
+        started = start is None or start <= day
         ended = self.repealed is not None and self.repealed <= day
         return started and not ended
 
@@ -114,8 +135,31 @@ class Statute(Strict):
     treaties: list[TreatyParty] = Field(default_factory=list)
     instruments: list[StatuteInstrument] = Field(min_length=1)
     terms: dict[str, LocalTerm] = Field(default_factory=dict)
+    coverage: dict[str, CoverageState] = Field(
+        default_factory=dict,
+        description="Per area of the rule set: `searched` (the law was searched for it; an absent provision is a "
+                    "real gap) or `not_read` (nobody read the law for it; reported as not assessed). An area "
+                    "left out counts as searched.")
+    coverage_notes: dict[str, str] = Field(
+        default_factory=dict, description="Per area: what was (or could not be) read, in a sentence.")
     provisions: list[Provision] = Field(min_length=1)
     notes: str | None = None
+
+    def instrument(self, instrument_id: str) -> StatuteInstrument | None:
+        """The national instrument with this id, if declared."""
+        return next((i for i in self.instruments if i.id == instrument_id), None)
+
+    def starts(self, provision: Provision) -> dt.date | None:
+        """The day ``provision`` is law from: its own ``in_force``, else its act's; ``None`` if unknown."""
+        if provision.in_force:
+            return provision.in_force
+        act = self.instrument(provision.instrument)
+        return act.starts() if act else None
+
+    def in_force_on(self, provision: Provision, day: dt.date) -> bool:
+        """Tell whether ``provision`` is law on ``day``, with its act's date where it has none of its own."""
+        act = self.instrument(provision.instrument)
+        return provision.in_force_on(day, act.starts() if act else None)
 
     @field_validator("terms")
     @classmethod
