@@ -93,7 +93,8 @@ def check(statute: ParsedStatute, rules: RuleSet, as_of: dt.date | None = None,
     binding = {i.id: i.binding for i in instruments}
     try:
         results = [
-            requirement_result(req, evaluate(statute, req, vocab, day, chosen), rules, binding, chosen)
+            requirement_result(req, evaluate(statute, req, vocab, day, chosen, restrictions=rules.scoring.restrictions),
+                               rules, binding, chosen)
             for req in rules.requirements
             if (wanted is None or req.id in wanted) and any(s.instrument in chosen for s in req.sources())
         ]

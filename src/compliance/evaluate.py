@@ -13,10 +13,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from compliance.ast import Norm, Term
-from compliance.model.rules import Element, Requirement
+from compliance.model.rules import Element, Requirement, Restrictions
 from compliance.norms import ParsedProvision, ParsedStatute
 from compliance.operators import OPERATORS
 from compliance.registry import split_term_ref
+from compliance.restrictions import restrictions_of
 from compliance.vocabulary import Cell, Vocabulary
 
 
@@ -41,13 +42,16 @@ class ElementEvaluation:
 
 
 def evaluate(statute: ParsedStatute, requirement: Requirement, vocab: Vocabulary,
-             as_of: dt.date, instruments: set[str] | None = None) -> list[ElementEvaluation]:
+             as_of: dt.date, instruments: set[str] | None = None, *,
+             restrictions: Restrictions) -> list[ElementEvaluation]:
     """Evaluate the elements of ``requirement`` against the provisions in force on ``as_of``.
 
-    With ``instruments``, only elements required by one of them are evaluated.
+    With ``instruments``, only elements required by one of them are evaluated. ``restrictions`` are
+    the rule set's closed-world factors (``rules/scoring.yaml``).
     """
     prepared = _prepare(statute, vocab, as_of)
-    return [evaluate_element(element, prepared.provisions, prepared.vocab, prepared.by_action, prepared.scores)
+    return [evaluate_element(element, prepared.provisions, prepared.vocab, restrictions, prepared.by_action,
+                             prepared.scores)
             for element in requirement.elements
             if instruments is None or element.required_by is None or set(element.required_by) & instruments]
 
@@ -74,7 +78,8 @@ def _prepare(statute: ParsedStatute, vocab: Vocabulary, as_of: dt.date) -> _Prep
     key = (id(statute), as_of, id(vocab))
     if _last and _last[0].key == key and _last[0].statute is statute:
         return _last[0]
-    local = vocab.with_local({n: t.category for n, t in statute.statute.terms.items()})
+    local = vocab.with_local({n: t.category for n, t in statute.statute.terms.items()},
+                             {n: t.description for n, t in statute.statute.terms.items()})
     provisions = [p for p in statute.provisions if statute.statute.in_force_on(p.provision, as_of)]
     by_action: dict[str, list[tuple[int, ParsedProvision, Norm]]] = {}
     seq = 0
@@ -129,11 +134,12 @@ def beneficiary_of(norm: Norm, vocab: Vocabulary) -> Term | None:
     return norm.actor if vocab.knows(norm.actor.name, "person") else None
 
 
-def score_norm(norm: Norm, element: Element, vocab: Vocabulary) -> tuple[float, tuple[str, ...]]:
-    """Run the element's operators on one norm: the product of their factors and every reason given.
+def score_norm(norm: Norm, element: Element, vocab: Vocabulary,
+               restrictions: Restrictions) -> tuple[float, tuple[str, ...]]:
+    """Run the element's operators on one norm, then price every restriction the element does not allow.
 
-    Each shortfall compounds: a permission (0.5) to provide unspecified assistance (0.5) scores 0.25,
-    below a duty to provide unspecified assistance (0.5).
+    The score is the product of the factors; each shortfall compounds: a permission (0.5) to provide
+    unspecified assistance (0.5) scores 0.25, and the same under a condition no rule allows, 0.125.
     """
     factor, reasons = 1.0, []
     for name, param in element.require.items():
@@ -141,17 +147,16 @@ def score_norm(norm: Norm, element: Element, vocab: Vocabulary) -> tuple[float, 
         factor *= outcome.factor
         if outcome.reason and outcome.factor < 1:
             reasons.append(outcome.reason)
-    who = beneficiary_of(norm, vocab)
-    narrowing = [q for q in (who.qualifiers if who else ())
-                 if vocab.terms["person_qualifier"][q].get("narrows")]
-    if narrowing:
-        factor *= 0.5
-        reasons.append("it covers only persons who are " + " and ".join(
-            vocab.terms["person_qualifier"][q]["description"].rstrip(".").lower() for q in narrowing))
+    judged = frozenset(element.require.get("forbidden_conditions", {}).get("terms", ()))
+    for found in restrictions_of(norm, element.allows, restrictions, vocab, judged,
+                                 judges_period="duration" in element.require):
+        factor *= found.factor
+        reasons.append(found.reason)
     return factor, tuple(reasons)
 
 
 def evaluate_element(element: Element, provisions: list[ParsedProvision], vocab: Vocabulary,
+                     restrictions: Restrictions,
                      by_action: dict[str, list[tuple[int, ParsedProvision, Norm]]] | None = None,
                      scores: dict[tuple[int, str, str], tuple[float, tuple[str, ...]]] | None = None,
                      ) -> ElementEvaluation:
@@ -168,12 +173,12 @@ def evaluate_element(element: Element, provisions: list[ParsedProvision], vocab:
         if not cells:
             continue
         if scores is None:
-            hit = NormHit(provision, norm, *score_norm(norm, element, vocab))
+            hit = NormHit(provision, norm, *score_norm(norm, element, vocab, restrictions))
         else:
             key = (id(element), norm.text, norm.source)
             scored = scores.get(key)
             if scored is None:
-                scored = scores[key] = score_norm(norm, element, vocab)
+                scored = scores[key] = score_norm(norm, element, vocab, restrictions)
             hit = NormHit(provision, norm, *scored)
         candidates.append(hit)
         for cell in cells:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from compliance.ast import Norm, positive_terms, render_cond, satisfiable
+from compliance.ast import Norm, positive_terms, satisfiable
 from compliance.vocabulary import Vocabulary
 
 
@@ -64,10 +64,14 @@ class Operator:
 
 
 class Force(Operator):
-    """The norm binds with at least this strength (a number 0-1 or a modality key such as ``shall``)."""
+    """The norm's modality binds with at least this strength (a number 0-1 or a modality key such as ``shall``).
+
+    Hedges and weaker sources are priced by the closed-world pass (:mod:`compliance.restrictions`),
+    not here, so that a hedge costs the same whatever force the element asks for.
+    """
 
     name = "force"
-    doc = "Minimum force: a number 0-1 or a modality key (shall, may, shall_consider, ...)."
+    doc = "Minimum force of the modality: a number 0-1 or a modality key (shall, may, shall_consider, ...)."
 
     def _required(self, param: Any, vocab: Vocabulary) -> float:
         if isinstance(param, str):
@@ -83,18 +87,13 @@ class Force(Operator):
 
     def check(self, norm: Norm, param: Any, vocab: Vocabulary) -> Outcome:  # noqa: D102
         required = self._required(param, vocab)
-        strength = vocab.strength(norm.kind, norm.modality, norm.hedges, norm.action.name, norm.source)
+        strength = vocab.strength(norm.kind, norm.modality, (), norm.action.name)
         if strength >= required:
             return PASS
         if norm.kind != "operative":
             return Outcome(0.0, f"it is a {norm.kind}, not an operative rule")
-        if vocab.sources[norm.source]["factor"] < 1:
-            return Outcome(round(strength / required, 4),
-                           f"it rests on {norm.source}, not on law with the force of statute")
         reads = vocab.modalities[norm.modality]["reads"].split(" / ")[0]
         what = f"'{reads}' ({vocab.modalities[norm.modality]['deontic'].replace('_', ' ')})"
-        if norm.hedges:
-            what += " qualified by " + ", ".join(f"'{h.replace('_', ' ')}'" for h in norm.hedges)
         return Outcome(round(strength / required, 4), f"it is {what}, weaker than the standard requires")
 
 
@@ -126,44 +125,6 @@ class ForbiddenConditions(_ConditionList):
             return PASS
         return Outcome(_factor(param, "factor", self.default_factor),
                        "it applies only if " + " and ".join(_describe(h, vocab) for h in hits))
-
-
-class AllowedConditions(_ConditionList):
-    """Conditions beyond these make the norm narrower than the standard."""
-
-    name = "allowed_conditions"
-    doc = "{terms: [condition...], factor: 0-1}: any other condition in IF/WHEN/WHERE scores `factor`."
-    default_factor = 0.5
-
-    def check(self, norm: Norm, param: Any, vocab: Vocabulary) -> Outcome:  # noqa: D102
-        extra = [t for t in _required_terms(norm) if t not in set(param["terms"])]
-        if not extra:
-            return PASS
-        listed = " and ".join(_describe(t, vocab) for t in extra)
-        return Outcome(_factor(param, "factor", self.default_factor),
-                       f"it adds a condition the standard does not have: {listed}")
-
-
-class Exceptions(Operator):
-    """UNLESS/EXCEPT clauses, other than the allowed ones, narrow the norm."""
-
-    name = "exceptions"
-    doc = "{allowed: [condition...], factor: 0-1}: an UNLESS/EXCEPT clause outside `allowed` scores `factor`."
-
-    def validate(self, param: Any, vocab: Vocabulary) -> None:  # noqa: D102
-        if param.get("allowed"):
-            _terms(param, vocab, "allowed")
-        _factor(param, "factor", 0.5)
-
-    def check(self, norm: Norm, param: Any, vocab: Vocabulary) -> Outcome:  # noqa: D102
-        allowed = set(param.get("allowed") or [])
-        for clause in norm.clauses_of("unless", "except"):
-            terms = {t.name for t in positive_terms(clause.cond)}
-            if not terms <= allowed:
-                word = "except" if clause.kind == "except" else "unless"
-                return Outcome(_factor(param, "factor", 0.5),
-                               f"it does not apply {word} {render_cond(clause.cond)}")
-        return PASS
 
 
 class Duration(Operator):
@@ -268,6 +229,5 @@ class VictimSpecific(Operator):
 #: Operator name -> class. Rule files may use only these names under ``require:``.
 OPERATORS: dict[str, type[Operator]] = {
     cls.name: cls
-    for cls in (Force, ForbiddenConditions, AllowedConditions, Exceptions, Duration, Kinds, Dispensable,
-                VictimSpecific)
+    for cls in (Force, ForbiddenConditions, Duration, Kinds, Dispensable, VictimSpecific)
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from pathlib import Path
 
@@ -133,11 +134,18 @@ def _check_requirement(req: Requirement, doc: YamlDocument, where: tuple[str | i
             if inst not in cited:
                 errors.append(RuleError(f"required_by {inst!r} is not one of this requirement's sources "
                                         f"({', '.join(cited)})", doc.span((*at, "required_by", r_index))))
+        errors += _check_allows(element.allows.model_dump(), doc, (*at, "allows"), vocab)
+        for kind in element.allows.priced_elsewhere:
+            if all(kind in other.allows.priced_elsewhere for other in req.elements):
+                errors.append(RuleError(f"allows: every element says {kind} are priced elsewhere, so none prices them",
+                                        doc.span((*at, "allows", "priced_elsewhere"))))
         for name, param in element.require.items():
             operator = OPERATORS.get(name)
             if operator is None:
+                hint = (" (conditions and exceptions a standard permits are declared under 'allows:')"
+                        if name in _STANCE_OPERATORS else "")
                 errors.append(RuleError(
-                    f"unknown operator {name!r} (operators: {', '.join(sorted(OPERATORS))})",
+                    f"unknown operator {name!r} (operators: {', '.join(sorted(OPERATORS))}){hint}",
                     doc.span((*at, "require", name), key=True)))
                 continue
             try:
@@ -157,6 +165,29 @@ def _check_requirement(req: Requirement, doc: YamlDocument, where: tuple[str | i
                     parse_norm(text, local, locate)  # type: ignore[arg-type]
                 except ComplianceError as exc:
                     errors.append(exc)
+    return errors
+
+
+#: Operators of rule set 1.x that the element stance (``allows:``) replaced.
+_STANCE_OPERATORS = frozenset({"allowed_conditions", "exceptions"})
+
+
+def _check_allows(allows: dict[str, object], doc: YamlDocument, at: tuple[str | int, ...],
+                  vocab: Vocabulary) -> list[ComplianceError]:
+    """Every term an element allows is a known term of the right kind."""
+    errors: list[ComplianceError] = []
+    conditions = vocab.terms["condition"]
+    tables = {"conditions": ("condition", conditions), "time_limits": ("condition", conditions),
+              "exceptions": ("condition", conditions),
+              "hedges": ("hedge", vocab.hedges), "sources": ("source", vocab.sources),
+              "qualifiers": ("person qualifier", vocab.terms["person_qualifier"])}
+    for key, (what, table) in tables.items():
+        for index, term in enumerate(allows.get(key) or []):  # type: ignore[attr-defined]
+            if term not in table:
+                hint = difflib.get_close_matches(str(term), list(table), n=1)
+                errors.append(RuleError(f"allows: unknown {what} {term!r}"
+                                        + (f"; did you mean {hint[0]!r}?" if hint else ""),
+                                        doc.span((*at, key, index))))
     return errors
 
 

@@ -26,6 +26,14 @@ def validate_document(doc: YamlDocument, model: type[M], data: Any = None, prefi
         raise ErrorList([_to_error(doc, model, err, prefix) for err in exc.errors()]) from None
 
 
+#: Why some required keys are required, for the message that says one is missing.
+_MISSING_HINTS = {
+    "allows": (": every element states its stance, the restrictions its standard permits (conditions, "
+               "exceptions, ...) with the treaty's wording as the reason; write 'allows: {reason: ...}' "
+               "if it permits none (docs/rule-format.md)"),
+}
+
+
 def _to_error(doc: YamlDocument, model: type[BaseModel], err: Any, prefix: PathKey) -> SchemaError:
     loc: PathKey = (*prefix, *(p for p in err["loc"] if not _is_union_tag(p)))
     kind = err["type"]
@@ -36,7 +44,8 @@ def _to_error(doc: YamlDocument, model: type[BaseModel], err: Any, prefix: PathK
         hint = f" (allowed keys: {', '.join(allowed)})" if allowed else ""
         return SchemaError(f"unknown key {key!r}{hint}", doc.span(loc, key=True))
     if kind == "missing":
-        return SchemaError(f"missing required key {str(loc[-1])!r}", doc.span(loc[:-1]))
+        why = _MISSING_HINTS.get(str(loc[-1]), "")
+        return SchemaError(f"missing required key {str(loc[-1])!r}{why}", doc.span(loc[:-1]))
     message = str(err["msg"])
     if message.startswith("Value error, "):
         message = message[len("Value error, "):]

@@ -46,6 +46,8 @@ class Vocabulary:
     sources: dict[str, dict[str, Any]]
     dimensions: dict[str, tuple[str, ...]]
     local: dict[str, str] = field(default_factory=dict)  # local term -> category
+    #: Local term -> the statute file's description of it (for gaps that name a local condition).
+    local_descriptions: dict[str, str] = field(default_factory=dict, compare=False)
     #: Memo of :meth:`cells` (person terms are never local, so copies with local terms share it).
     _cells: dict[tuple[str, tuple[str, ...]], frozenset[Cell]] = field(default_factory=dict, repr=False,
                                                                         compare=False)
@@ -70,10 +72,16 @@ class Vocabulary:
         match = difflib.get_close_matches(name, pool, n=1, cutoff=0.6)
         return match[0] if match else None
 
-    def with_local(self, local: dict[str, str]) -> Vocabulary:
-        """Return a copy extended with a statute's local terms (term -> category)."""
+    def with_local(self, local: dict[str, str], descriptions: dict[str, str] | None = None) -> Vocabulary:
+        """Return a copy extended with a statute's local terms (term -> category, and their descriptions)."""
         return Vocabulary(self.terms, self.modalities, self.kinds, self.hedges, self.sources, self.dimensions,
-                          dict(local), self._cells, self._described)
+                          dict(local), dict(descriptions or {}), self._cells, self._described)
+
+    def describe(self, name: str, category: str = "condition") -> str:
+        """A term's description without its final full stop; a local term's as its statute file gives it."""
+        entry = self.terms.get(category, {}).get(name)
+        text = entry["description"] if entry else self.local_descriptions.get(name, name.replace("_", " "))
+        return str(text).rstrip(".")
 
     def strength(self, kind: str, modality: str, hedges: tuple[str, ...], action: str,
                  source: str = "statute") -> float:

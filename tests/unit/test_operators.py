@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from compliance.norms import parse_norm
-from compliance.operators import OPERATORS, AllowedConditions, Duration, Exceptions, ForbiddenConditions, Force, Kinds
+from compliance.operators import OPERATORS, Duration, ForbiddenConditions, Force, Kinds
 from compliance.vocabulary import load_vocabulary
 
 V = load_vocabulary().with_local({"schedule_4": "offence"})
@@ -17,7 +17,8 @@ def norm(text: str):  # type: ignore[no-untyped-def]
     ("state SHALL provide assistance TO victim", "shall", 1.0),
     ("state MAY provide assistance TO victim", "shall", 0.5),
     ("state MAY provide assistance TO victim", "may", 1.0),
-    ("state SHALL provide assistance TO victim TO THE EXTENT PRACTICABLE", "shall", 0.6),
+    # hedges and weaker sources are priced by the closed-world pass (tests/unit/test_restrictions.py)
+    ("state SHALL provide assistance TO victim TO THE EXTENT PRACTICABLE", "shall", 1.0),
     ("state SHALL CONSIDER provide assistance TO victim", "shall_consider", 1.0),
     ("FINDING: state SHALL provide assistance TO victim", "may", 0.0),
     ("victim MAY claim damages FROM offender", "shall", 1.0),
@@ -27,10 +28,9 @@ def test_force(text: str, required: object, factor: float) -> None:
     assert Force().check(norm(text), required, V).factor == pytest.approx(factor)
 
 
-def test_force_reason_names_the_modality_and_the_hedge() -> None:
-    out = Force().check(norm("state SHALL provide assistance TO victim IN APPROPRIATE CASES"), "shall", V)
-    assert out.reason == ("it is 'SHALL' (obligation) qualified by 'in appropriate cases', "
-                          "weaker than the standard requires")
+def test_force_reason_names_the_modality() -> None:
+    out = Force().check(norm("state MAY provide assistance TO victim"), "shall", V)
+    assert out.reason == "it is 'MAY' (permission), weaker than the standard requires"
     assert Force().check(norm("POLICY: state SHALL provide assistance TO victim"), "shall", V).reason == (
         "it is a policy, not an operative rule")
 
@@ -41,23 +41,6 @@ def test_forbidden_conditions_ignore_negated_terms() -> None:
     spared = norm("state SHALL provide assistance TO victim IF NOT cooperates_with_authorities")
     assert ForbiddenConditions().check(hit, param, V).factor == 0.0
     assert ForbiddenConditions().check(spared, param, V).factor == 1.0
-
-
-def test_allowed_conditions_flag_each_extra_condition_once() -> None:
-    param = {"terms": ["compelled"], "factor": 0.5}
-    text = "court SHALL NOT convict victim IF compelled AND no_realistic_alternative AND no_realistic_alternative"
-    out = AllowedConditions().check(norm(text), param, V)
-    assert out.factor == 0.5
-    assert out.reason is not None and out.reason.count("no_realistic_alternative (") == 1
-
-
-def test_exceptions_allow_listed_grounds_only() -> None:
-    param = {"allowed": ["public_order", "bad_faith"], "factor": 0.5}
-    ok = norm("state SHALL NOT remove presumed_victim UNLESS public_order OR bad_faith")
-    wide = norm("state SHALL NOT remove presumed_victim EXCEPT offence IN schedule_4")
-    assert Exceptions().check(ok, param, V).factor == 1.0
-    out = Exceptions().check(wide, param, V)
-    assert out.factor == 0.5 and out.reason == "it does not apply except offence IN schedule_4"
 
 
 @pytest.mark.parametrize(("period", "factor"), [
@@ -82,23 +65,14 @@ def test_kinds(obj: str, factor: float) -> None:
     ("force", "must", "unknown modality 'must'"),
     ("force", 2, "force must be a number in (0, 1]"),
     ("forbidden_conditions", {"terms": ["cooperates"], "factor": 0}, "unknown condition term 'cooperates'"),
-    ("allowed_conditions", {"terms": "compelled"}, "'terms' must be a list"),
-    ("exceptions", {"allowed": ["public_order"], "factor": 1.5}, "'factor' must be between 0 and 1"),
+    ("forbidden_conditions", {"terms": "compelled"}, "'terms' must be a list"),
+    ("forbidden_conditions", {"terms": ["compelled"], "factor": 1.5}, "'factor' must be between 0 and 1"),
     ("duration", {"at_least": "30", "unit": "days"}, "'at_least' must be a number"),
     ("kinds", {"any_of": ["shelter"]}, "unknown kind 'shelter'"),
 ])
 def test_parameters_are_validated(name: str, param: object, message: str) -> None:
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
         OPERATORS[name]().validate(param, V)
-
-
-def test_guidance_counts_at_half_force() -> None:
-    from dataclasses import replace
-
-    guided = replace(norm("state SHALL grant recovery_period TO presumed_victim"), source="guidance")
-    out = Force().check(guided, "shall", V)
-    assert out.factor == 0.5
-    assert out.reason == "it rests on guidance, not on law with the force of statute"
 
 
 def test_dispensable_reads_the_logic_of_the_condition() -> None:

@@ -35,10 +35,27 @@ class Area(Strict):
     description: str
 
 
+class Restrictions(Strict):
+    """Generic factors for restrictions a rule does not allow (closed-world scoring, ``rules/scoring.yaml``).
+
+    Hedges and weaker sources use the vocabulary's own factors (``hedges:``, ``sources:``).
+    """
+
+    condition: float = Field(ge=0, le=1, description="Per condition term (IF/WHEN/WHERE) the rule does not allow.")
+    exception: float = Field(ge=0, le=1, description="Per exception term (UNLESS/EXCEPT) the rule does not allow.")
+    time_limit: float = Field(ge=0, le=1, description="Per UNTIL/DURING term the rule does not allow.")
+    cap: float = Field(ge=0, le=1, description="A period capped (FOR AT MOST, LESS THAN) where the rule allows none.")
+    narrower_beneficiary: float = Field(
+        ge=0, le=1, description="A beneficiary narrowed by a qualifier such as in_custody or certified.")
+    local_offences: float = Field(
+        ge=0, le=1, description="With offence_scope: a norm limited to a jurisdiction's own list of offences.")
+
+
 class Scoring(Strict):
     """The scoring method, published as data (``rules/scoring.yaml``)."""
 
     method: str = Field(description="The formula in words, shown in reports and docs.")
+    restrictions: Restrictions = Field(description="Closed-world factors: what an unallowed restriction costs.")
     areas: list[Area] = Field(min_length=1)
     include_benchmarks: bool = Field(
         description="Whether requirements of instruments the state is not party to count in the overall score.")
@@ -55,6 +72,27 @@ class Selector(Strict):
     offences: list[str] | None = None
 
 
+class Allows(Strict):
+    """An element's stance: the restrictions of a norm that the standard itself permits.
+
+    Anything else that narrows the norm (a condition, an exception, a time limit, a cap, a hedge, a
+    weaker source, a narrowing qualifier) lowers its score by the factors of ``rules/scoring.yaml``.
+    """
+
+    conditions: list[str] = Field(default_factory=list, description="Condition terms IF/WHEN/WHERE may use.")
+    time_limits: list[str] = Field(default_factory=list, description="Condition terms UNTIL/DURING may use.")
+    exceptions: list[str] = Field(default_factory=list, description="Condition terms UNLESS/EXCEPT may use.")
+    hedges: list[str] = Field(default_factory=list, description="Hedges the standard itself has (e.g. in_appropriate_cases).")
+    sources: list[str] = Field(default_factory=list, description="Instrument kinds weaker than statute that suffice.")
+    qualifiers: list[str] = Field(default_factory=list, description="Narrowing person qualifiers the standard allows.")
+    caps: bool = Field(default=False, description="Whether a capped period (FOR AT MOST ...) is allowed.")
+    priced_elsewhere: list[Literal["conditions", "time_limits", "exceptions", "caps"]] = Field(
+        default_factory=list,
+        description="Kinds of restriction another element of the same requirement prices (so they are not "
+                    "counted twice); the reason must name it.")
+    reason: str = Field(min_length=1, description="Why: the treaty's own wording for each allowance, or why none.")
+
+
 class Element(Strict):
     """One element of a requirement, matched against norms."""
 
@@ -63,6 +101,7 @@ class Element(Strict):
     weight: float = Field(default=1.0, gt=0)
     select: Selector
     require: dict[str, Any] = Field(default_factory=dict)
+    allows: Allows = Field(description="The element's stance on restrictions (closed world): what the standard permits.")
     missing: str = Field(description="The gap, in plain words, when no norm satisfies the element.")
     required_by: list[str] | None = Field(
         default=None, description="Instrument ids that require this element (default: every source).")

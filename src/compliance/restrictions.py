@@ -1,0 +1,182 @@
+"""Closed-world scoring: whatever narrows a norm lowers its score unless the element allows it.
+
+Every element of every requirement declares its stance (``allows:``): the conditions, exceptions,
+hedges, weaker sources, narrowing qualifiers and caps that the standard itself permits. This module
+finds every other restriction of a norm and prices it with the generic factors of
+``rules/scoring.yaml`` (``restrictions:``) and the vocabulary's hedge and source factors. Pure: no I/O.
+
+A clause restricts a norm when some situation the standard covers falls outside it:
+
+- an IF/WHEN/WHERE (or UNTIL/DURING) clause restricts when it can be false while every allowed
+  condition holds and no allowed exception does;
+- an UNLESS/EXCEPT clause restricts when it can be true in that same situation.
+
+Terms free in such a clause are the restriction's *culprits*; each costs one factor. A jurisdiction's
+own (local) condition is never allowed, because no rule can name it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from compliance.ast import And, Clause, Compare, Cond, Fact, Member, Not, Norm, render_cond
+from compliance.model.rules import Allows, Restrictions
+from compliance.vocabulary import Vocabulary
+
+#: Above this many free atoms in one clause, it is not enumerated: it counts as restricting (conservative).
+MAX_FREE_ATOMS = 12
+
+_EXCEPTION_KINDS = ("unless", "except")
+
+
+@dataclass(frozen=True)
+class Restriction:
+    """One priced restriction of a norm."""
+
+    kind: str  # condition, exception, time_limit, cap, hedge, source, qualifier
+    factor: float
+    reason: str
+
+
+def atoms(cond: Cond) -> dict[str, str]:
+    """The atoms of a condition: rendered atom -> the term name a rule would allow (first seen first).
+
+    >>> from compliance.ast import And, Term
+    >>> atoms(And((Fact(Term("compelled")), Member(Term("offence"), Term("schedule_4")))))
+    {'compelled': 'compelled', 'offence IN schedule_4': 'schedule_4'}
+    """
+    found: dict[str, str] = {}
+    stack: list[Cond] = [cond]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Fact):
+            found.setdefault(node.term.name, node.term.name)
+        elif isinstance(node, Member):
+            found.setdefault(render_cond(node), node.collection.name)
+        elif isinstance(node, Compare):
+            found.setdefault(render_cond(node), node.term.name)
+        elif isinstance(node, Not):
+            stack.append(node.operand)
+        else:
+            stack.extend(reversed(node.operands))
+    return found
+
+
+def _value(cond: Cond, values: dict[str, bool]) -> bool:
+    """Evaluate a condition under an assignment of its atoms (iteratively: nesting depth is unbounded)."""
+    # Post-order evaluation with an explicit stack, so that hostile nesting cannot exhaust recursion.
+    results: dict[int, bool] = {}
+    stack: list[tuple[Cond, bool]] = [(cond, False)]
+    while stack:
+        node, done = stack.pop()
+        if isinstance(node, Fact):
+            results[id(node)] = values[node.term.name]
+        elif isinstance(node, Member | Compare):
+            results[id(node)] = values[render_cond(node)]
+        elif isinstance(node, Not):
+            if done:
+                results[id(node)] = not results[id(node.operand)]
+            else:
+                stack += [(node, True), (node.operand, False)]
+        elif done:
+            parts = [results[id(o)] for o in node.operands]
+            results[id(node)] = all(parts) if isinstance(node, And) else any(parts)
+        else:
+            stack.append((node, True))
+            stack += [(o, False) for o in node.operands]
+    return results[id(cond)]
+
+
+def can_be(cond: Cond, wanted: bool, fixed: dict[str, bool]) -> bool:
+    """Tell whether ``cond`` can take the value ``wanted`` with the ``fixed`` atoms set, the others free."""
+    names = list(atoms(cond))
+    free = [a for a in names if a not in fixed]
+    if len(free) > MAX_FREE_ATOMS:
+        return True
+    for bits in range(2 ** len(free)):
+        values = {**fixed, **{a: bool(bits >> i & 1) for i, a in enumerate(free)}}
+        if _value(cond, values) == wanted:
+            return True
+    return False
+
+
+def _fixed(cond: Cond, conditions: set[str], exceptions: set[str]) -> dict[str, bool]:
+    """The standard's situation: allowed conditions hold, allowed exceptions do not."""
+    fixed = {}
+    for rendered, name in atoms(cond).items():
+        if name in conditions:
+            fixed[rendered] = True
+        elif name in exceptions:
+            fixed[rendered] = False
+    return fixed
+
+
+def _clause_restriction(clause: Clause, allows: Allows, judged: set[str], factors: Restrictions,
+                        vocab: Vocabulary) -> Restriction | None:
+    group = ("exceptions" if clause.kind in _EXCEPTION_KINDS else
+             "conditions" if clause.kind == "if" else "time_limits")
+    if group in allows.priced_elsewhere:
+        return None
+    own = set(allows.time_limits) if group == "time_limits" else set(allows.conditions)
+    conditions = own | judged
+    exceptions = set(allows.exceptions) | judged
+    fixed = _fixed(clause.cond, conditions, exceptions)
+    restricting = clause.kind in _EXCEPTION_KINDS
+    if not can_be(clause.cond, restricting, fixed):
+        return None
+    culprits = list(dict.fromkeys(n for r, n in atoms(clause.cond).items() if r not in fixed))
+    named = " and ".join(f"`{n}` ({_lower(vocab.describe(n))})" for n in culprits) or f"`{render_cond(clause.cond)}`"
+    written = render_cond(clause.cond)
+    if clause.kind in _EXCEPTION_KINDS:
+        kind, factor = "exception", factors.exception
+        reason = f"it does not apply {clause.kind} {written}: the standard allows no exception for {named}"
+    elif clause.kind == "if":
+        kind, factor = "condition", factors.condition
+        reason = f"the law makes it depend on {named}, which the standard does not allow"
+    else:
+        kind, factor = "time_limit", factors.time_limit
+        reason = f"it applies only {clause.kind} {written}: the standard allows no such time limit on {named}"
+    return Restriction(kind, factor ** max(len(culprits), 1), reason)
+
+
+def _lower(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def restrictions_of(norm: Norm, allows: Allows, factors: Restrictions, vocab: Vocabulary,
+                    judged: frozenset[str] = frozenset(), judges_period: bool = False) -> list[Restriction]:
+    """Every restriction of ``norm`` that ``allows`` does not permit, priced.
+
+    Args:
+        norm: The norm.
+        allows: The element's stance.
+        factors: The generic factors (``rules/scoring.yaml``).
+        vocab: The vocabulary (with the statute's local terms), for hedge and source factors and descriptions.
+        judged: Condition terms the element's own operators already price (e.g. ``forbidden_conditions``).
+        judges_period: Whether the element's own ``duration`` operator judges the norm's period.
+    """
+    found: list[Restriction] = []
+    for clause in norm.clauses:
+        restriction = _clause_restriction(clause, allows, set(judged), factors, vocab)
+        if restriction is not None:
+            found.append(restriction)
+    capped = norm.duration is not None and norm.duration.comparator in ("le", "lt")
+    if capped and not judges_period and not allows.caps and "caps" not in allows.priced_elsewhere:
+        found.append(Restriction("cap", factors.cap,
+                                 f"the law caps it ({norm.duration}), which the standard does not allow"))
+    for hedge in norm.hedges:
+        if hedge not in allows.hedges:
+            found.append(Restriction("hedge", float(vocab.hedges[hedge]["factor"]),
+                                     f"the law qualifies it by '{hedge.replace('_', ' ')}', which the standard "
+                                     "does not allow"))
+    source = vocab.sources[norm.source]
+    if float(source["factor"]) < 1 and norm.source not in allows.sources:
+        found.append(Restriction("source", float(source["factor"]),
+                                 f"it rests on {norm.source}, not on law with the force of statute"))
+    who = norm.beneficiary if norm.beneficiary is not None else norm.actor
+    narrowing = [q for q in who.qualifiers
+                 if vocab.terms["person_qualifier"].get(q, {}).get("narrows") and q not in allows.qualifiers]
+    if narrowing:
+        found.append(Restriction("qualifier", factors.narrower_beneficiary, "it covers only persons who are " + " and ".join(
+            vocab.describe(q, "person_qualifier").lower() for q in narrowing)))
+    return found
