@@ -104,5 +104,5 @@ def test_a_shorter_period_lowers_a_met_example(requirement: Requirement, example
 
 
 def test_every_element_states_its_stance() -> None:
-    """The loader refuses an element without ``allows:`` (tested on a file in test_invalid_inputs); here: all have one."""
+    """The loader refuses an element without ``allows:`` (fixture invalid_rules/missing_stance.yaml); all have one."""
     assert all(el.allows.reason.strip() for req in RULES.requirements for el in req.elements)

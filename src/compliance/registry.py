@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from pathlib import Path
+from typing import Any
 
 from compliance.errors import ComplianceError, ErrorList, RuleError
 from compliance.loader import YamlDocument, load_yaml
@@ -172,7 +173,7 @@ def _check_requirement(req: Requirement, doc: YamlDocument, where: tuple[str | i
 _STANCE_OPERATORS = frozenset({"allowed_conditions", "exceptions"})
 
 
-def _check_allows(allows: dict[str, object], doc: YamlDocument, at: tuple[str | int, ...],
+def _check_allows(allows: dict[str, Any], doc: YamlDocument, at: tuple[str | int, ...],
                   vocab: Vocabulary) -> list[ComplianceError]:
     """Every term an element allows is a known term of the right kind."""
     errors: list[ComplianceError] = []
@@ -182,7 +183,7 @@ def _check_allows(allows: dict[str, object], doc: YamlDocument, at: tuple[str | 
               "hedges": ("hedge", vocab.hedges), "sources": ("source", vocab.sources),
               "qualifiers": ("person qualifier", vocab.terms["person_qualifier"])}
     for key, (what, table) in tables.items():
-        for index, term in enumerate(allows.get(key) or []):  # type: ignore[attr-defined]
+        for index, term in enumerate(allows.get(key) or []):
             if term not in table:
                 hint = difflib.get_close_matches(str(term), list(table), n=1)
                 errors.append(RuleError(f"allows: unknown {what} {term!r}"

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from compliance.ast import And, Clause, Compare, Cond, Fact, Member, Not, Norm, render_cond
+from compliance.ast import And, Clause, Compare, Cond, Fact, Member, Norm, Not, render_cond
 from compliance.model.rules import Allows, Restrictions
 from compliance.vocabulary import Vocabulary
 
@@ -42,8 +42,8 @@ def atoms(cond: Cond) -> dict[str, str]:
     """The atoms of a condition: rendered atom -> the term name a rule would allow (first seen first).
 
     >>> from compliance.ast import And, Term
-    >>> atoms(And((Fact(Term("compelled")), Member(Term("offence"), Term("schedule_4")))))
-    {'compelled': 'compelled', 'offence IN schedule_4': 'schedule_4'}
+    >>> atoms(And((Fact(Term("compelled")), Member(Term("offence"), Term("listed")))))
+    {'compelled': 'compelled', 'offence IN listed': 'listed'}
     """
     found: dict[str, str] = {}
     stack: list[Cond] = [cond]
@@ -177,6 +177,7 @@ def restrictions_of(norm: Norm, allows: Allows, factors: Restrictions, vocab: Vo
     narrowing = [q for q in who.qualifiers
                  if vocab.terms["person_qualifier"].get(q, {}).get("narrows") and q not in allows.qualifiers]
     if narrowing:
-        found.append(Restriction("qualifier", factors.narrower_beneficiary, "it covers only persons who are " + " and ".join(
-            vocab.describe(q, "person_qualifier").lower() for q in narrowing)))
+        who_text = " and ".join(vocab.describe(q, "person_qualifier").lower() for q in narrowing)
+        found.append(Restriction("qualifier", factors.narrower_beneficiary,
+                                 f"it covers only persons who are {who_text}"))
     return found

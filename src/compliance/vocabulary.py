@@ -80,8 +80,11 @@ class Vocabulary:
     def describe(self, name: str, category: str = "condition") -> str:
         """A term's description without its final full stop; a local term's as its statute file gives it."""
         entry = self.terms.get(category, {}).get(name)
-        text = entry["description"] if entry else self.local_descriptions.get(name, name.replace("_", " "))
-        return str(text).rstrip(".")
+        if entry:
+            return str(entry["description"]).rstrip(".")
+        text = " ".join(self.local_descriptions.get(name, name.replace("_", " ")).split())
+        first = text.split(". ")[0].rstrip(".")
+        return first if len(first) <= 160 else first[:159].rstrip() + "…"
 
     def strength(self, kind: str, modality: str, hedges: tuple[str, ...], action: str,
                  source: str = "statute") -> float:

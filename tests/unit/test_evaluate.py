@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from compliance import api
 from compliance.evaluate import evaluate_element
 from compliance.model.rules import Element
 from compliance.testing import statute_from_norms
 from compliance.vocabulary import load_vocabulary
 
 V = load_vocabulary()
+R = api.load_rules().scoring.restrictions
 
 
 def element(beneficiary: str = "victim", **require: object) -> Element:
@@ -13,12 +15,13 @@ def element(beneficiary: str = "victim", **require: object) -> Element:
         "id": "e", "description": "d", "missing": "nothing matches",
         "select": {"actions": ["provide"], "objects": ["assistance"], "beneficiary": beneficiary},
         "require": require or {"force": "shall"},
+        "allows": {"reason": "test: nothing is allowed"},
     })
 
 
 def run(el: Element, *norms: str) -> tuple[float, list[str]]:
     statute = statute_from_norms(list(norms))
-    result = evaluate_element(el, list(statute.provisions), V)
+    result = evaluate_element(el, list(statute.provisions), V, R)
     return result.score, result.reasons
 
 

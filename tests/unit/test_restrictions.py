@@ -24,7 +24,8 @@ def found(text: str, **allows: object) -> list[tuple[str, float, str]]:
 
 
 def test_an_allowed_condition_is_no_restriction_and_an_unlisted_one_is() -> None:
-    assert found("state SHALL provide assistance TO victim IF reasonable_grounds", conditions=["reasonable_grounds"]) == []
+    assert found("state SHALL provide assistance TO victim IF reasonable_grounds",
+                 conditions=["reasonable_grounds"]) == []
     [(kind, factor, reason)] = found("state SHALL provide assistance TO victim IF reasonable_grounds AND necessary",
                                      conditions=["reasonable_grounds"])
     assert (kind, factor) == ("condition", F.condition)

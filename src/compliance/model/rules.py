@@ -82,7 +82,8 @@ class Allows(Strict):
     conditions: list[str] = Field(default_factory=list, description="Condition terms IF/WHEN/WHERE may use.")
     time_limits: list[str] = Field(default_factory=list, description="Condition terms UNTIL/DURING may use.")
     exceptions: list[str] = Field(default_factory=list, description="Condition terms UNLESS/EXCEPT may use.")
-    hedges: list[str] = Field(default_factory=list, description="Hedges the standard itself has (e.g. in_appropriate_cases).")
+    hedges: list[str] = Field(default_factory=list,
+                              description="Hedges the standard itself has (e.g. in_appropriate_cases).")
     sources: list[str] = Field(default_factory=list, description="Instrument kinds weaker than statute that suffice.")
     qualifiers: list[str] = Field(default_factory=list, description="Narrowing person qualifiers the standard allows.")
     caps: bool = Field(default=False, description="Whether a capped period (FOR AT MOST ...) is allowed.")
@@ -101,7 +102,8 @@ class Element(Strict):
     weight: float = Field(default=1.0, gt=0)
     select: Selector
     require: dict[str, Any] = Field(default_factory=dict)
-    allows: Allows = Field(description="The element's stance on restrictions (closed world): what the standard permits.")
+    allows: Allows = Field(
+        description="The element's stance on restrictions (closed world): what the standard permits.")
     missing: str = Field(description="The gap, in plain words, when no norm satisfies the element.")
     required_by: list[str] | None = Field(
         default=None, description="Instrument ids that require this element (default: every source).")
