@@ -43,7 +43,7 @@ class ComparisonBuilder:
         self.rows[position] = ComparisonRow(
             code=report.jurisdiction.code, name=report.jurisdiction.name, file=report.file, rank=0,
             score=report.score, status=report.status, binding_score=report.binding_score, areas=report.areas,
-            cells=cells)
+            cells=cells, assessed_share=report.coverage.assessed_share, not_assessed=report.coverage.not_assessed)
         self.header[position] = (report.as_of, report.standard, [i.name for i in report.instruments])
 
     def result(self, rules: RuleSet) -> Comparison:
@@ -61,7 +61,8 @@ class ComparisonBuilder:
         columns = sorted(self.seen.values(), key=lambda c: (area_order.index(c.area), c.id))
         areas = [
             ComparisonArea(id=a.id, title=a.title, ranking=[
-                row.code for row in sorted(rows, key=lambda w: (-w.areas[a.id].score, w.code)) if a.id in row.areas])
+                row.code for row in sorted(rows, key=lambda w: (-w.areas[a.id].score, w.code))
+                if a.id in row.areas and row.areas[a.id].status != "not_assessed"])
             for a in rules.scoring.areas if any(a.id in row.areas for row in rows)
         ]
         first = self.header[min(self.header)] if self.header else ("", "", [])

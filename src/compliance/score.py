@@ -16,6 +16,7 @@ from compliance.model.results import (
     ElementResult,
     Evidence,
     InstrumentStatus,
+    Coverage,
     JurisdictionInfo,
     ProvisionText,
     Report,
@@ -151,11 +152,27 @@ def _source_text(req: Requirement, instrument: str) -> str:
 
 def build_report(statute: ParsedStatute, rules: RuleSet, results: list[RequirementResult],
                  instruments: list[InstrumentStatus], as_of: dt.date, standard: str = "all") -> Report:
-    """Aggregate requirement results into area and overall scores."""
-    counted = [r for r in results if r.binding or rules.scoring.include_benchmarks]
+    """Aggregate requirement results into area and overall scores.
+
+    Requirements of an area the statute file declares ``not_read`` are reported as ``not_assessed``
+    and left out of every score; the report's ``coverage`` says how much of the base that removed.
+    """
+    not_read = {a for a, state in statute.statute.coverage.items() if state == "not_read"}
+    results = [r.model_copy(update={"status": "not_assessed", "gaps": [
+        "not assessed: the statute file declares that the law for this area was not read"]})
+        if r.area in not_read else r for r in results]
+    counted = [r for r in results if (r.binding or rules.scoring.include_benchmarks) and r.area not in not_read]
     areas: dict[str, AreaResult] = {}
     area_scores: list[tuple[float, float]] = []
+    skipped_weight = 0.0
     for area in rules.scoring.areas:
+        if area.id in not_read:
+            members = [r for r in results if r.area == area.id]
+            if members:
+                areas[area.id] = AreaResult(title=area.title, score=0, status="not_assessed",
+                                            requirements=len(members))
+                skipped_weight += area.weight
+            continue
         members = [r for r in counted if r.area == area.id]
         mean = weighted_mean((r.exact_score, r.weight) for r in members)
         if mean is None:
@@ -164,7 +181,11 @@ def build_report(statute: ParsedStatute, rules: RuleSet, results: list[Requireme
                                     requirements=len(members))
         area_scores.append((mean, area.weight))
     overall = weighted_mean(area_scores) or 0.0
-    binding = weighted_mean((r.exact_score, r.weight) for r in results if r.binding)
+    total_weight = sum(w for _, w in area_scores) + skipped_weight
+    share = 100 if not total_weight else math.floor(100 * (total_weight - skipped_weight) / total_weight + 0.5)
+    coverage = Coverage(not_assessed=sorted(a for a in not_read if a in areas), assessed_share=share,
+                        notes={a: n for a, n in statute.statute.coverage_notes.items()})
+    binding = weighted_mean((r.exact_score, r.weight) for r in results if r.binding and r.area not in not_read)
     jur = statute.statute.jurisdiction
     cited = {(ev.instrument, ev.provision) for r in results for ev in r.evidence}
     provisions = [
@@ -180,4 +201,4 @@ def build_report(statute: ParsedStatute, rules: RuleSet, results: list[Requireme
         status=status_of(overall),
         binding_score=None if binding is None else display(binding), areas=areas,
         instruments=instruments, requirements=results, provisions=provisions,
-        scoring_method=rules.scoring.method.strip())
+        scoring_method=rules.scoring.method.strip(), coverage=coverage)

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Status = Literal["met", "partial", "missing"]
+Status = Literal["met", "partial", "missing", "not_assessed"]
 BaselineState = Literal["new", "unchanged", "improved", "regressed"]
 
 #: Version of the JSON contract (``--format json``).
@@ -144,6 +144,24 @@ class InstrumentStatus(_Out):
     basis: str
 
 
+class Coverage(_Out):
+    """What the encoder read: areas not read are reported as not assessed and left out of the score."""
+
+    not_assessed: list[str] = Field(description="Ids of the areas the statute file declares not read.")
+    assessed_share: int = Field(
+        ge=0, le=100, description="The share (percent) of the overall score's weight that was assessed: 100 "
+                                  "when every area was searched; the base shrank by 100 minus this.")
+    notes: dict[str, str] = Field(default_factory=dict, description="The statute file's coverage notes, by area.")
+
+    def sentence(self) -> str:
+        """One line for every output: how much the score's base shrank, and why."""
+        if not self.not_assessed:
+            return "Every area was searched: the score's base is complete."
+        areas = ", ".join(a.replace("_", " ") for a in self.not_assessed)
+        return (f"Not assessed (the law was not read): {areas}. The score covers {self.assessed_share}% of its "
+                f"base; the base shrank by {100 - self.assessed_share}%.")
+
+
 class Report(_Out):
     """One jurisdiction's assessment: the JSON contract, schema_version 1."""
 
@@ -162,6 +180,7 @@ class Report(_Out):
     provisions: list[ProvisionText] = []
     scoring_method: str
     scope: str = SCOPE
+    coverage: Coverage = Field(default_factory=lambda: Coverage(not_assessed=[], assessed_share=100))
 
     def slim(self, keep_findings: bool = False) -> Report:
         """A copy without the texts a comparison does not need.
@@ -237,6 +256,8 @@ class ComparisonRow(_Out):
     binding_score: int | None
     areas: dict[str, AreaResult]
     cells: dict[str, MatrixCell]
+    assessed_share: int = Field(default=100, description="Percent of the score's base that was assessed.")
+    not_assessed: list[str] = Field(default_factory=list, description="Areas whose law was not read.")
 
 
 class Comparison(_Out):

@@ -138,6 +138,8 @@ def compare_with_baseline(reports: list[Report], baseline: Baseline) -> Baseline
             state: BaselineState
             if old is None:
                 state = "new"
+            elif "not_assessed" in (req.status, old.status):
+                state = "unchanged" if req.status == old.status else "new"
             elif _RANK[req.status] < _RANK[old.status] or (req.status == old.status and req.score < old.score):
                 state = "regressed"
             elif _RANK[req.status] > _RANK[old.status] or req.score > old.score:
@@ -147,7 +149,7 @@ def compare_with_baseline(reports: list[Report], baseline: Baseline) -> Baseline
             marked.append(req.model_copy(update={"baseline": state}))
             outcome.improved += state == "improved"
             outcome.unchanged += state == "unchanged"
-            failing = state == "regressed" or (state == "new" and req.status != "met")
+            failing = state == "regressed" or (state == "new" and req.status in ("partial", "missing"))
             if failing and req.waiver is None:
                 outcome.regressions.append(Regression(report.jurisdiction.code, req.id, old, req.status, req.score,
                                                       Span(*report.locate(req))))

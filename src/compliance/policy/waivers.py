@@ -134,7 +134,7 @@ def apply_waivers(reports: list[Report], waivers: list[PlacedWaiver], today: dt.
         for req in report.requirements:
             key = (report.jurisdiction.code, req.id)
             match = active.get(key)
-            if match is None or req.status == "met":
+            if match is None or req.status in ("met", "not_assessed"):
                 changed.append(req)
                 continue
             used.add(key)

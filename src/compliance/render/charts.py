@@ -11,9 +11,9 @@ from typing import Any
 from compliance.model.results import Comparison
 
 #: Colour-blind-safe fills (Okabe-Ito hues, lightened so that black text keeps a contrast above 7:1).
-FILLS = {"met": "#bfe3d3", "partial": "#f9dfa8", "missing": "#f4c2a8"}
-STROKES = {"met": "#00785a", "partial": "#a36f00", "missing": "#a84300"}
-SYMBOLS = {"met": "✓", "partial": "◐", "missing": "✗"}
+FILLS = {"met": "#bfe3d3", "partial": "#f9dfa8", "missing": "#f4c2a8", "not_assessed": "#ffffff"}
+STROKES = {"met": "#00785a", "partial": "#a36f00", "missing": "#a84300", "not_assessed": "#6b6b6b"}
+SYMBOLS = {"met": "✓", "partial": "◐", "missing": "✗", "not_assessed": "?"}
 
 CELL = 34
 LABEL_WIDTH = 190

@@ -28,8 +28,9 @@ def render_github(reports: list[Report]) -> str:
             if req.status == "met":
                 continue
             file, line, col = report.locate(req)
-            command = "notice" if req.waiver is not None else _COMMAND[req.status]
-            title = f"{report.jurisdiction.code} {req.id} {req.status} ({req.score}/100)"
+            command = "notice" if req.waiver is not None else _COMMAND.get(req.status, "notice")
+            title = (f"{report.jurisdiction.code} {req.id} not assessed" if req.status == "not_assessed" else
+                     f"{report.jurisdiction.code} {req.id} {req.status} ({req.score}/100)")
             body = [f"{req.title} — {req.citation}", *req.gaps]
             if req.waiver is not None:
                 body.insert(0, f"Waived: {req.waiver.justification}")

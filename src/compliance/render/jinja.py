@@ -12,7 +12,7 @@ from functools import cache
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 #: A text symbol for every status, so that status never depends on colour alone.
-SYMBOLS = {"met": "✓", "partial": "◐", "missing": "✗"}
+SYMBOLS = {"met": "✓", "partial": "◐", "missing": "✗", "not_assessed": "?"}
 
 
 def md_cell(value: object) -> str:

@@ -32,7 +32,10 @@ def render_junit(reports: list[Report]) -> str:
                                 f"Recommendation: {req.recommendation}" if req.recommendation else ""]).strip()
             if req.status == "met":
                 continue
-            if req.waiver is not None:
+            if req.status == "not_assessed":
+                counts["skipped"] += 1
+                ET.SubElement(case, "skipped", message="not assessed: the law for this area was not read").text = detail
+            elif req.waiver is not None:
                 counts["skipped"] += 1
                 ET.SubElement(case, "skipped", message=f"waived: {req.waiver.justification}").text = detail
             else:

@@ -56,11 +56,14 @@ def _result(report: Report, req: RequirementResult, index: int) -> dict[str, Any
     best = max(req.evidence, key=lambda e: (e.score, -e.line, -e.column)) if req.evidence else None
     where = f" Closest provision: {best.provision}." if best else " No provision of the file meets it."
     gaps = " Gaps: " + "; ".join(req.gaps) if req.gaps else ""
+    verdict = "not assessed (the law for this area was not read)" if req.status == "not_assessed" else (
+        f"{req.status} ({req.score}/100)")
     result: dict[str, Any] = {
         "ruleId": req.id,
         "ruleIndex": index,
-        "level": _LEVEL[req.status],
-        "message": {"text": f"{name}: {req.status} ({req.score}/100) — {req.title}.{where}{gaps}"},
+        "kind": "review" if req.status == "not_assessed" else "fail",
+        "level": _LEVEL.get(req.status, "none"),
+        "message": {"text": f"{name}: {verdict} — {req.title}.{where}{gaps}"},
         "locations": [{"physicalLocation": {
             "artifactLocation": {"uri": _uri(file)},
             "region": {"startLine": line, "startColumn": column}}}],
@@ -104,7 +107,8 @@ def sarif_log(reports: list[Report], version: str) -> dict[str, Any]:
             "columnKind": "unicodeCodePoints",
             "results": results,
             "properties": {"asOf": first.as_of if first else None, "standard": first.standard if first else None,
-                           "scope": first.scope if first else None},
+                           "scope": first.scope if first else None,
+                           "coverage": {r.jurisdiction.code: r.coverage.sentence() for r in reports}},
         }],
     }
 

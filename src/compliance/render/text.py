@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from compliance.model.results import Report, RequirementResult
 
-_MARK = {"met": "met", "partial": "partial", "missing": "missing"}
+_MARK = {"met": "met", "partial": "partial", "missing": "missing", "not_assessed": "not assessed"}
 
 
 def _locate(report: Report, req: RequirementResult) -> str:
@@ -21,10 +21,12 @@ def _one(report: Report) -> list[str]:
     lines = [f"{j.name} ({j.code}) — {report.file}",
              f"  overall {report.score}/100 ({report.status}){bind}; as of {report.as_of}; "
              f"standard {report.standard}; rules {report.rules_version}"]
+    lines.append(f"  {report.coverage.sentence()}")
     for inst in report.instruments:
         lines.append(f"  {inst.name}: {'binding' if inst.binding else 'benchmark'} — {inst.basis}")
     for area_id, area in report.areas.items():
-        lines.append(f"  {area_id:<16} {area.score:>3}/100  {area.status}")
+        shown = "  - " if area.status == "not_assessed" else f"{area.score:>3}/100"
+        lines.append(f"  {area_id:<16} {shown}  {area.status.replace('_', ' ')}")
     lines.append("")
     for req in report.requirements:
         cites = "; ".join(f"{s.citation} ({'binding' if s.binding else 'benchmark'})" for s in req.sources)
