@@ -29,6 +29,8 @@ class Quantity:
     value: float
     unit: str
     span: Span | None = field(default=None, compare=False)
+    #: The kind of instrument that sets the period, when weaker than the norm's own (``SET BY guidance``).
+    set_by: str | None = None
 
     def __str__(self) -> str:
         """Render as written in the norm language."""
@@ -201,7 +203,7 @@ def render_norm(norm: Norm) -> str:
     if norm.counterparty is not None:
         parts.append(f"FROM {norm.counterparty}")
     if norm.duration is not None:
-        parts.append(f"FOR {norm.duration}")
+        parts.append(f"FOR {norm.duration}" + (f" SET BY {norm.duration.set_by}" if norm.duration.set_by else ""))
     parts += [h.replace("_", " ").upper() for h in norm.hedges]
     parts += [f"{_CLAUSE_WORDS[c.kind]} {render_cond(c.cond)}" for c in norm.clauses]
     return " ".join(parts)

@@ -45,7 +45,7 @@ _HEDGES = {"to_the_extent_practicable", "in_appropriate_cases", "as_far_as_possi
 KEYWORDS = ("SHALL", "MUST", "NOT", "MAY", "NEED", "CONSIDER", "ENDEAVOUR", "SHOULD", "TO", "OF",
             "FROM", "FOR", "THE", "EXTENT", "PRACTICABLE", "IN", "APPROPRIATE", "CASES", "AS", "FAR",
             "POSSIBLE", "IF", "WHEN", "WHERE", "UNLESS", "EXCEPT", "UNTIL", "DURING", "OR", "AND",
-            "AT", "LEAST", "MOST", "MORE", "LESS", "THAN", "FINDING", "POLICY")
+            "AT", "LEAST", "MOST", "MORE", "LESS", "THAN", "FINDING", "POLICY", "SET", "BY")
 _COMPARATORS = {"ge", "le", "gt", "lt", "eq"}
 _CLAUSES = {"if_": "if", "unless": "unless", "except_": "except", "until": "until", "during": "during"}
 
@@ -119,8 +119,16 @@ for _name, _kind in _CLAUSES.items():
     setattr(_ToAst, _name, _clause(_kind))
 for _name in ("finding", "policy"):
     setattr(_ToAst, _name, _tagged("kind", _name))
-for _name in ("direct", "to", "of", "from_", "duration"):
+for _name in ("direct", "to", "of", "from_"):
     setattr(_ToAst, _name, _tagged("role", _name))
+
+
+def _duration(self: _ToAst, items: list[Any]) -> tuple[str, Quantity]:
+    quantity: Quantity = items[0]
+    return ("duration", replace(quantity, set_by=str(items[1])) if len(items) > 1 else quantity)
+
+
+_ToAst.duration = _duration  # type: ignore[attr-defined]
 
 
 @cache
@@ -189,6 +197,9 @@ def _build(children: list[Any], text: str, span: Span, vocab: Vocabulary) -> Nor
             clauses.append(item)
         elif item[0] == "duration":
             _check_unit(item[1], vocab)
+            if item[1].set_by is not None and item[1].set_by not in vocab.sources:
+                raise VocabularyError(f"unknown source '{item[1].set_by}' after SET BY (sources: "
+                                      f"{', '.join(vocab.sources)})", item[1].span or span)
             _assign(roles, "duration", item[1], item[1].span or span)
         elif item[0] == "from_":
             _check(item[1], vocab, ("person", "actor"), "a person or body to claim from")

@@ -150,9 +150,21 @@ class Duration(Operator):
         days = norm.duration.value * float(units[norm.duration.unit]["days"])
         guaranteed = norm.duration.comparator in ("ge", "gt", "eq")
         if days >= floor and guaranteed:
-            return PASS
+            return self._set_by(norm, vocab)
         return Outcome(_factor(param, "factor_below", 0.5),
                        f"its period ({norm.duration}) does not guarantee the floor of {floor_text}")
+
+    @staticmethod
+    def _set_by(norm: Norm, vocab: Vocabulary) -> Outcome:
+        """A period that only a weaker instrument sets (``SET BY guidance``) counts at that instrument's force."""
+        by = norm.duration.set_by if norm.duration else None
+        if by is None:
+            return PASS
+        factor = float(vocab.sources[by]["factor"]) / float(vocab.sources[norm.source]["factor"])
+        if factor >= 1:
+            return PASS
+        return Outcome(round(factor, 4), f"its period ({norm.duration}) is set only in {by}, not in law: "
+                                         f"the law grants the measure but does not fix its length")
 
 
 class Kinds(Operator):
@@ -226,8 +238,47 @@ class VictimSpecific(Operator):
         return PASS
 
 
+class OffenceScope(Operator):
+    """The norm covers every offence (``OF offence``, or no offence named), not only a narrow list of them.
+
+    A norm limited to some of the listed kinds scores in proportion: the kinds it covers out of the
+    listed kinds plus one for every other offence (``len(kinds) + 1``); a norm limited to a
+    jurisdiction's own list of offences scores ``factor_local``.
+    """
+
+    name = "offence_scope"
+    doc = ("{kinds: [offence...], factor_local: 0-1}: a norm limited to one of `kinds` scores 1/(len(kinds)+1); "
+           "to a local list of offences, `factor_local`; OF offence (any offence) passes.")
+
+    def validate(self, param: Any, vocab: Vocabulary) -> None:  # noqa: D102
+        kinds = param.get("kinds")
+        if not isinstance(kinds, list) or not kinds:
+            raise ValueError("'kinds' must be a non-empty list of offence terms")
+        for kind in kinds:
+            if not vocab.knows(kind, "offence"):
+                raise ValueError(f"unknown offence term {kind!r}")
+        _factor(param, "factor_local", 0.5)
+
+    def check(self, norm: Norm, param: Any, vocab: Vocabulary) -> Outcome:  # noqa: D102
+        offence = norm.offence
+        if offence is None or offence.name == "offence":
+            return PASS
+        kinds = list(param["kinds"])
+        if offence.name in kinds:
+            share = 1 / (len(kinds) + 1)
+            return Outcome(round(share, 4), f"it covers only {vocab.describe(offence.name, 'offence').lower()}: "
+                                            f"1 of the {len(kinds)} kinds the standard names, and no other offence")
+        if offence.name in vocab.local:
+            return Outcome(_factor(param, "factor_local", 0.5),
+                           f"it covers only `{offence.name}` ({vocab.describe(offence.name, 'offence')}), "
+                           "a list of offences the standard does not have")
+        share = 1 / (len(kinds) + 1)
+        return Outcome(round(share, 4), f"it covers only {vocab.describe(offence.name, 'offence').lower()}, "
+                                        "not every offence victims are compelled to commit")
+
+
 #: Operator name -> class. Rule files may use only these names under ``require:``.
 OPERATORS: dict[str, type[Operator]] = {
     cls.name: cls
-    for cls in (Force, ForbiddenConditions, Duration, Kinds, Dispensable, VictimSpecific)
+    for cls in (Force, ForbiddenConditions, Duration, Kinds, Dispensable, VictimSpecific, OffenceScope)
 }

@@ -23,3 +23,8 @@ def bundled_rules_dir() -> Path:
 def bundled_legislation_dir() -> Path:
     """The directory of the bundled legislation files."""
     return _data_dir("legislation")
+
+
+def bundled_findings() -> Path:
+    """The bundled calibration data set (``calibration/findings.yaml``)."""
+    return _data_dir("calibration") / "findings.yaml"

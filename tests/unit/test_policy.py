@@ -78,18 +78,23 @@ def test_an_expired_waiver_is_an_error_and_is_not_applied(tmp_path: Path, rules:
     assert _req(still.reports[0], "COE-2005-26").waiver is not None and not still.expired
 
 
+def _met_id(report: Report) -> str:
+    """A requirement the report finds met (the test needs one; which one follows the bundled data)."""
+    return next(q.id for q in report.requirements if q.status == "met")
+
+
 def test_unused_waivers_are_reported_only_for_jurisdictions_in_the_run(
         tmp_path: Path, rules: RuleSet, gb: Report) -> None:
-    body = WAIVE_26 + """  - jurisdiction: gb-eaw
-    requirement: PAL-2000-6.6
+    body = WAIVE_26 + f"""  - jurisdiction: gb-eaw
+    requirement: {_met_id(gb)}
     justification: Met anyway.
   - jurisdiction: us
     requirement: COE-2005-26
     justification: Not in this run.
 """
     outcome = apply_waivers([gb], _waivers(tmp_path, body, rules), today=DAY)
-    assert _req(gb, "PAL-2000-6.6").status == "met"
-    assert [e.message for e in outcome.unused] == ["unused waiver for gb-eaw PAL-2000-6.6: it is met"]
+    assert _req(gb, _met_id(gb)).status == "met"
+    assert [e.message for e in outcome.unused] == [f"unused waiver for gb-eaw {_met_id(gb)}: it is met"]
     assert outcome.unused[0].span.line == 7
 
 
@@ -143,7 +148,7 @@ def test_findings_the_baseline_does_not_cover_are_new(rules: RuleSet, gb: Report
     us = api.check(api.load_statute(ROOT / "legislation" / "us.yaml", rules), rules, DAY)
     outcome = compare_with_baseline([gb, us], create_baseline([gb]))
     new = [r for r in outcome.regressions if r.jurisdiction == "us"]
-    assert len(new) == sum(q.status != "met" for q in us.requirements)
+    assert len(new) == sum(q.status in ("partial", "missing") for q in us.requirements)  # not assessed never fails
     assert all(r.old is None and r.message().startswith("new finding: us ") for r in new)
     assert "not covered: us" in outcome.summary
 

@@ -218,3 +218,37 @@ def vocabulary() -> None:
     from compliance.vocabulary import vocabulary_markdown
 
     typer.echo(vocabulary_markdown(), nl=False)
+
+
+class CalibrationFormat(StrEnum):
+    """Output formats of ``calibrate``."""
+
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+@app.command()
+def calibrate(
+    findings: Annotated[Path | None, typer.Argument(
+        help="The findings file (default: the bundled calibration/findings.yaml).")] = None,
+    fmt: Annotated[CalibrationFormat, typer.Option("--format", "-f", help="text, json, or markdown "
+                                                   "(docs/accuracy.md).")] = CalibrationFormat.text,
+    legislation: Annotated[Path | None, typer.Option(
+        "--legislation", help="Folder of statute files <code>.yaml (default: the bundled legislation).")] = None,
+    rules_dir: RulesOpt = None,
+) -> None:
+    """Measure the engine against published expert findings: agreement per finding and overall."""
+    from compliance import calibration
+    from compliance.render.accuracy import render_accuracy_markdown, render_calibration_text
+    from compliance.resources import bundled_findings
+
+    with input_errors():
+        rules = load_rules(rules_dir)
+        result = calibration.calibrate(findings or bundled_findings(), rules, legislation)
+    if fmt is CalibrationFormat.json:
+        typer.echo(result.model_dump_json(indent=2))
+    elif fmt is CalibrationFormat.markdown:
+        typer.echo(render_accuracy_markdown(result), nl=False)
+    else:
+        typer.echo(render_calibration_text(result), nl=False)

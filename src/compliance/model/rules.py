@@ -47,8 +47,6 @@ class Restrictions(Strict):
     cap: float = Field(ge=0, le=1, description="A period capped (FOR AT MOST, LESS THAN) where the rule allows none.")
     narrower_beneficiary: float = Field(
         ge=0, le=1, description="A beneficiary narrowed by a qualifier such as in_custody or certified.")
-    local_offences: float = Field(
-        ge=0, le=1, description="With offence_scope: a norm limited to a jurisdiction's own list of offences.")
 
 
 class Scoring(Strict):
