@@ -31,7 +31,7 @@ from compliance.registry import load_rules as _load_rules
 from compliance.resources import bundled_legislation_dir, bundled_rules_dir
 from compliance.score import binding_instruments, build_report, requirement_result
 from compliance.span import Span
-from compliance.validate import strict_problems, validate_statute
+from compliance.validate import strict_problems, strict_warnings, validate_statute
 from compliance.vocabulary import load_vocabulary
 
 
@@ -41,11 +41,13 @@ def load_rules(directory: str | os.PathLike[str] | None = None) -> RuleSet:
 
 
 def load_statute(path: str | Path, rules: RuleSet, display_path: str | None = None,
-                 strict: bool = False, text: str | bytes | None = None) -> ParsedStatute:
+                 strict: bool = False, text: str | bytes | None = None,
+                 warnings: list[ComplianceError] | None = None) -> ParsedStatute:
     """Load, validate and parse one statute file (named ``display_path`` in errors and reports).
 
     With ``strict``, also apply the curated-corpus checks of :func:`compliance.validate.strict_problems`.
     With ``text``, parse that YAML instead of reading ``path`` (e.g. a statute read from stdin).
+    With ``strict`` and a ``warnings`` list, the strict warnings (undated provisions) are added to it.
 
     Raises:
         ComplianceError: (or ErrorList of them) for any problem, positioned in the file.
@@ -57,6 +59,8 @@ def load_statute(path: str | Path, rules: RuleSet, display_path: str | None = No
         problems = strict_problems(doc, statute)
         if problems:
             raise ErrorList(problems)
+        if warnings is not None:
+            warnings += strict_warnings(doc, statute)
     return parsed
 
 
@@ -229,6 +233,7 @@ SCHEMAS: dict[str, tuple[str, str]] = {
     "baseline": ("compliance.policy.baseline:Baseline", "A baseline file (compliance baseline create)"),
     "report": ("compliance.model.results:Report", "The JSON output of check for one statute"),
     "comparison": ("compliance.model.results:Comparison", "The JSON output of compare"),
+    "calibration": ("compliance.model.calibration:FindingsFile", "The calibration data set (calibration/findings.yaml)"),
 }
 
 

@@ -185,11 +185,22 @@ _VICTIM_WORDS = re.compile(r"\b(victim|compensat|residen|prosecut|trafficked per
 _PLACEHOLDER = "not yet encoded"
 
 
+def strict_warnings(doc: YamlDocument, statute: Statute) -> list[ComplianceError]:
+    """The warnings of ``validate --strict``: every provision whose in-force date is unknown.
+
+    Such a provision counts as law on every date (``check --as-of``), which may be wrong; the
+    warning does not fail the check, because an unverified date must not be invented.
+    """
+    return [SchemaError(f"warning: provision {provision.id!r} has no known in-force date: give its in_force, or "
+                        "its act's in_force or enacted date; until then it counts as law on every date (strict)",
+                        doc.span(("provisions", index, "id")))
+            for index, provision in enumerate(statute.provisions) if statute.starts(provision) is None]
+
+
 def strict_problems(doc: YamlDocument, statute: Statute) -> list[ComplianceError]:
     """The extra checks of ``validate --strict``: provenance and completeness of a curated file.
 
-    Every provision has a known in-force date (its own or its act's) and a retrieval date; the
-    jurisdiction code is an assigned ISO 3166-1 code
+    Every provision has a retrieval date; the jurisdiction code is an assigned ISO 3166-1 code
     (with an optional subdivision); every treaty has a date; a provision whose text speaks of
     victims, compensation, residence or prosecution has norms or a real ``no_norm_reason``.
     """
@@ -205,10 +216,6 @@ def strict_problems(doc: YamlDocument, statute: Statute) -> list[ComplianceError
                 doc.span(("treaties", index))))
     for index, provision in enumerate(statute.provisions):
         where = ("provisions", index)
-        if statute.starts(provision) is None:
-            errors.append(SchemaError(
-                f"provision {provision.id!r} has no known in-force date: give its in_force, or its act's "
-                "in_force or enacted date (strict)", doc.span((*where, "id"))))
         if provision.retrieved is None:
             errors.append(SchemaError(f"provision {provision.id!r} has no 'retrieved' date (strict)",
                                       doc.span((*where, "id"))))

@@ -36,6 +36,7 @@ def validate(
 ) -> None:
     """Check the schema, grammar and vocabulary of statute, rule and waiver files, without scoring."""
     from compliance import api
+    from compliance.errors import ComplianceError
     from compliance.loader import load_yaml
     from compliance.model.rules import InstrumentsFile, ProfilesFile, Scoring
     from compliance.policy.waivers import load_waivers
@@ -44,6 +45,7 @@ def validate(
 
     rules = load_rules(rules_dir)
     errors: list[str] = []
+    warned: list[ComplianceError] = []
     count = 0
     with input_errors():
         for path in paths:
@@ -66,7 +68,9 @@ def validate(
                     elif "waivers" in doc.data:
                         load_waivers(file, {r.id for r in rules.requirements})
                     else:
-                        api.load_statute(file, rules, strict=strict)
+                        api.load_statute(file, rules, strict=strict, warnings=warned)
+    for warning in warned:
+        typer.echo(warning.display(), err=True)
     if errors:
         fail(errors)
     TERMINAL.note(f"ok: {count} checked, no problems")
@@ -162,6 +166,7 @@ class SchemaName(StrEnum):
     baseline = "baseline"
     report = "report"
     comparison = "comparison"
+    calibration = "calibration"
 
 
 @app.command()
