@@ -52,8 +52,13 @@ def test_us_assistance_for_foreign_adults_depends_on_cooperation(reports: dict[s
     assert "adult" in gaps(r)
 
 
-def test_uk_assistance_is_not_conditional_on_cooperation(reports: dict[str, Report]) -> None:
-    assert req(reports["gb-eaw"], "COE-2005-12.6").status == "met"
+def test_uk_assistance_is_not_conditional_on_cooperation_but_is_narrowed(reports: dict[str, Report]) -> None:
+    """No UK norm ties support to cooperation; but s50A support depends on a needs assessment and yields to
+    the s63 public-order disqualification, which CETS 12 does not allow: closed world, partial."""
+    r = req(reports["gb-eaw"], "COE-2005-12.6")
+    assert r.status == "partial"
+    assert "cooperates_with_authorities" not in gaps(r)
+    assert "s63_public_order" in gaps(r) and "needs_assessed" in gaps(r)
 
 
 def test_uk_recovery_period_meets_the_30_day_floor_but_not_the_exceptions(reports: dict[str, Report]) -> None:
