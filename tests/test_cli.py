@@ -27,7 +27,7 @@ def test_check_json_single_file_follows_the_contract() -> None:
                                   "residence", "compensation", "legal_aid", "children", "privacy_protection"}
     for area in data["areas"].values():
         assert set(area) >= {"score", "status"}
-        assert area["status"] in {"met", "partial", "missing"}
+        assert area["status"] in {"met", "partial", "missing", "not_assessed"}
     for req in data["requirements"]:
         assert set(req) >= {"id", "area", "instrument", "article", "binding", "status", "score",
                             "evidence", "gaps"}

@@ -69,7 +69,8 @@ def test_a_provision_dated_before_its_act_is_an_error(tmp_path: Path) -> None:
     path = _file(tmp_path, "    enacted: 2010-05-01", "    in_force: 2009-01-01")
     result = runner.invoke(app, ["validate", str(path)])
     assert result.exit_code == 2
-    assert "aq.yaml:14:15: provision 's1' is in force from 2009-01-01, before its act 'act' was enacted" in result.stderr
+    message = "aq.yaml:14:15: provision 's1' is in force from 2009-01-01, before its act 'act' was enacted"
+    assert message in result.stderr
 
 
 def test_strict_validation_names_every_undated_provision_without_failing(tmp_path: Path) -> None:

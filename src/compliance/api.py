@@ -233,7 +233,8 @@ SCHEMAS: dict[str, tuple[str, str]] = {
     "baseline": ("compliance.policy.baseline:Baseline", "A baseline file (compliance baseline create)"),
     "report": ("compliance.model.results:Report", "The JSON output of check for one statute"),
     "comparison": ("compliance.model.results:Comparison", "The JSON output of compare"),
-    "calibration": ("compliance.model.calibration:FindingsFile", "The calibration data set (calibration/findings.yaml)"),
+    "calibration": ("compliance.model.calibration:FindingsFile",
+                    "The calibration data set (calibration/findings.yaml)"),
 }
 
 

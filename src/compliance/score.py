@@ -13,10 +13,10 @@ from collections.abc import Iterable
 from compliance.evaluate import ElementEvaluation, NormHit
 from compliance.model.results import (
     AreaResult,
+    Coverage,
     ElementResult,
     Evidence,
     InstrumentStatus,
-    Coverage,
     JurisdictionInfo,
     ProvisionText,
     Report,

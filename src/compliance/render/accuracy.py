@@ -34,9 +34,10 @@ def render_accuracy_markdown(cal: Calibration) -> str:
         f"expert findings about the law (**{cal.agreement}%**), in {cal.jurisdictions} jurisdictions. "
         f"Findings where the engine says *met* and the expert found a gap: **{len(cal.false_met)}**.",
         "",
-        "How it is measured: `calibration/findings.yaml` holds findings of GRETA, the US State Department's "
-        "TIP reports, UN special rapporteurs and national rapporteurs, each with its date, document, source "
-        "URL and a one-line quote or summary, and the status(es) the finding allows. `compliance calibrate` "
+        "How it is measured: `calibration/findings.yaml` holds findings of monitoring bodies, annual "
+        "government reports and special and national rapporteurs (the data names each body), each with its "
+        "date, document, source URL and a one-line quote or summary, and the status(es) the finding allows. "
+        "`compliance calibrate` "
         "runs the engine on the bundled statute file at the date the finding describes (`as_of`, else the "
         "document's date) and counts a finding as agreed when the engine's status is one the finding allows. "
         f"{len(cal.practice)} findings about practice rather than law are kept in the data set and not scored. "

@@ -8,7 +8,8 @@ import io
 from compliance.model.results import Report
 
 COLUMNS = ["jurisdiction", "jurisdiction_name", "as_of", "standard", "rules_version", "overall_score",
-           "assessed_share", "requirement", "area", "citation", "sources", "binding", "status", "score", "evidence", "gaps", "waiver"]
+           "assessed_share", "requirement", "area", "citation", "sources", "binding", "status", "score", "evidence",
+           "gaps", "waiver"]
 
 
 def render_csv(reports: list[Report]) -> str:
@@ -20,7 +21,8 @@ def render_csv(reports: list[Report]) -> str:
         for q in r.requirements:
             writer.writerow([
                 r.jurisdiction.code, r.jurisdiction.name, r.as_of, r.standard, r.rules_version, r.score,
-                r.coverage.assessed_share, q.id, q.area, q.citation, "; ".join(s.citation for s in q.sources), str(q.binding).lower(),
+                r.coverage.assessed_share, q.id, q.area, q.citation, "; ".join(s.citation for s in q.sources),
+                str(q.binding).lower(),
                 q.status, q.score, "; ".join(sorted({e.provision for e in q.evidence})), " | ".join(q.gaps),
                 q.waiver.justification if q.waiver else "",
             ])
