@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from compliance import api
-from compliance.errors import ComplianceError, ErrorList
+from compliance.errors import ComplianceError, ErrorList, SchemaError
 from compliance.loader import load_yaml
 from compliance.model.calibration import Calibration, CalibrationResult, FindingsFile
 from compliance.model.rules import RuleSet
@@ -28,8 +28,6 @@ def load_findings(path: str | Path, rules: RuleSet, legislation: Path) -> Findin
     errors: list[ComplianceError] = []
     seen: set[str] = set()
     known = {r.id for r in rules.requirements}
-    from compliance.errors import SchemaError
-
     for index, finding in enumerate(data.findings):
         at = ("findings", index)
         if finding.id in seen:
