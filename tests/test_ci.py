@@ -358,9 +358,14 @@ def test_reports_go_to_stdout_and_notes_to_stderr(work: Path) -> None:
     assert "below --fail-under" in result.stderr and "below" not in result.stdout
 
 
-def test_shell_completion_script() -> None:
+def test_shell_completion_script(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Name the shell instead of letting typer detect it from the process tree, which differs
+    # between a terminal, CI and an orphaned background job (detection then finds no shell).
+    # typer reads this switch when it builds the command, before CliRunner applies its env.
+    monkeypatch.setenv("_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION", "1")
     result = run("--show-completion", "bash")
-    assert result.exit_code == 0 and "_COMPLIANCE_COMPLETE=complete_bash" in result.stdout
+    assert result.exit_code == 0, result.output
+    assert "_COMPLIANCE_COMPLETE=complete_bash" in result.stdout
 
 
 def test_progress_is_drawn_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
