@@ -79,3 +79,46 @@ def test_strict_validation_names_every_undated_provision_without_failing(tmp_pat
     assert "aq.yaml:10:9: warning: provision 's1' has no known in-force date" in undated.stderr
     dated = runner.invoke(app, ["validate", "--strict", str(_file(tmp_path, "    enacted: 2010-05-01"))])
     assert "no known in-force date" not in dated.stderr
+
+
+def test_before_coverage_from_every_area_is_not_assessed_in_every_format(tmp_path: Path, rules: RuleSet) -> None:
+    """A file whose reading starts on a day says nothing (not "missing") about the law before it."""
+    path = _file(tmp_path, "    enacted: 2010-05-01")
+    path.write_text(path.read_text(encoding="utf-8").replace("instruments:\n", "coverage_from: 2012-01-01\ninstruments:\n"),
+                    encoding="utf-8")
+    statute = api.load_statute(path, rules)
+    before = api.check(statute, rules, as_of=dt.date(2011, 12, 31))
+    assert before.status == "not_assessed"
+    assert {r.status for r in before.requirements} == {"not_assessed"}
+    assert before.coverage.assessed_share == 0 and before.coverage.read_from == "2012-01-01"
+    assert "2012-01-01" in before.coverage.sentence()
+    on = api.check(statute, rules, as_of=dt.date(2012, 1, 1))
+    assert on.status != "not_assessed" and "not_assessed" not in {r.status for r in on.requirements}
+    assert on.coverage.read_from is None and on.coverage.assessed_share == 100
+    for fmt in ("text", "json", "markdown", "csv", "sarif", "junit", "html"):
+        result = runner.invoke(app, ["--no-config", "check", str(path), "--as-of", "2011-12-31", "-f", fmt])
+        assert result.exit_code == 0, (fmt, result.output)
+        assert "not_assessed" in result.stdout or "not assessed" in result.stdout or "skipped" in result.stdout, fmt
+        if fmt == "json":
+            import json
+
+            data = json.loads(result.stdout)
+            assert data["status"] == "not_assessed"
+            assert {r["status"] for r in data["requirements"]} == {"not_assessed"}
+
+
+def test_an_element_is_not_asked_of_law_before_the_day_the_standard_added_it(rules: RuleSet) -> None:
+    """rules/palermo/art_03.yaml: the 2024 forms of exploitation are not asked of 2019 law."""
+    requirement = next(r for r in rules.requirements if r.id == "PAL-2000-5.1")
+    dated = {e.id: e.required_from for e in requirement.elements if e.required_from}
+    assert dated and all(e.required_from_note for e in requirement.elements if e.required_from)
+    first = min(dated.values())
+    norms = ["state SHALL punish offender OF trafficking_offence[sexual_exploitation, forced_labour, slavery, "
+             "servitude, organ_removal, criminal_activities] IF trafficking_act AND coercive_means AND "
+             "exploitation_purpose"]
+    from compliance.testing import run_requirement
+
+    assert run_requirement(requirement, rules, norms, as_of=first - dt.timedelta(days=1)).status == "met"
+    later = run_requirement(requirement, rules, norms, as_of=first)
+    assert later.status == "partial"
+    assert {e.id for e in later.elements if e.status == "missing"} == set(dated)

@@ -46,14 +46,16 @@ def evaluate(statute: ParsedStatute, requirement: Requirement, vocab: Vocabulary
              restrictions: Restrictions) -> list[ElementEvaluation]:
     """Evaluate the elements of ``requirement`` against the provisions in force on ``as_of``.
 
-    With ``instruments``, only elements required by one of them are evaluated. ``restrictions`` are
+    With ``instruments``, only elements required by one of them are evaluated; elements the rule
+    requires only from a later date (``required_from``) are not evaluated. ``restrictions`` are
     the rule set's closed-world factors (``rules/scoring.yaml``).
     """
     prepared = _prepare(statute, vocab, as_of)
     return [evaluate_element(element, prepared.provisions, prepared.vocab, restrictions, prepared.by_action,
                              prepared.scores)
             for element in requirement.elements
-            if instruments is None or element.required_by is None or set(element.required_by) & instruments]
+            if (instruments is None or element.required_by is None or set(element.required_by) & instruments)
+            and element.required_on(as_of)]
 
 
 @dataclass

@@ -157,10 +157,14 @@ def build_report(statute: ParsedStatute, rules: RuleSet, results: list[Requireme
     Requirements of an area the statute file declares ``not_read`` are reported as ``not_assessed``
     and left out of every score; the report's ``coverage`` says how much of the base that removed.
     """
-    not_read = {a for a, state in statute.statute.coverage.items() if state == "not_read"}
-    results = [r.model_copy(update={"status": "not_assessed", "gaps": [
-        "not assessed: the statute file declares that the law for this area was not read"]})
-        if r.area in not_read else r for r in results]
+    read_from = statute.statute.coverage_from
+    before = read_from is not None and as_of < read_from
+    not_read = statute.statute.not_read_on(as_of, [a.id for a in rules.scoring.areas])
+    why = (f"not assessed: the statute file's reading covers the law in force from {read_from}; the law in "
+           f"force on {as_of} was not read" if before else
+           "not assessed: the statute file declares that the law for this area was not read")
+    results = [r.model_copy(update={"status": "not_assessed", "gaps": [why]})
+               if r.area in not_read else r for r in results]
     counted = [r for r in results if (r.binding or rules.scoring.include_benchmarks) and r.area not in not_read]
     areas: dict[str, AreaResult] = {}
     area_scores: list[tuple[float, float]] = []
@@ -184,7 +188,8 @@ def build_report(statute: ParsedStatute, rules: RuleSet, results: list[Requireme
     total_weight = sum(w for _, w in area_scores) + skipped_weight
     share = 100 if not total_weight else math.floor(100 * (total_weight - skipped_weight) / total_weight + 0.5)
     coverage = Coverage(not_assessed=sorted(a for a in not_read if a in areas), assessed_share=share,
-                        notes={a: n for a, n in statute.statute.coverage_notes.items()})
+                        notes={a: n for a, n in statute.statute.coverage_notes.items()},
+                        read_from=read_from.isoformat() if before and read_from else None)
     binding = weighted_mean((r.exact_score, r.weight) for r in results if r.binding and r.area not in not_read)
     jur = statute.statute.jurisdiction
     cited = {(ev.instrument, ev.provision) for r in results for ev in r.evidence}
@@ -198,7 +203,7 @@ def build_report(statute: ParsedStatute, rules: RuleSet, results: list[Requireme
     return Report(
         rules_version=rules.version, jurisdiction=JurisdictionInfo(code=jur.code, name=jur.name),
         file=statute.path, as_of=as_of.isoformat(), standard=standard, score=display(overall),
-        status=status_of(overall),
+        status="not_assessed" if not area_scores and skipped_weight else status_of(overall),
         binding_score=None if binding is None else display(binding), areas=areas,
         instruments=instruments, requirements=results, provisions=provisions,
         scoring_method=rules.scoring.method.strip(), coverage=coverage)

@@ -42,8 +42,13 @@ def statute_from_norms(norms: list[str], terms: dict[str, str] | None = None,
 
 
 def run_requirement(requirement: Requirement, rules: RuleSet, norms: list[str],
-                    terms: dict[str, str] | None = None, kind: str = "statute") -> RequirementResult:
-    """Evaluate one requirement against a statute made of ``norms`` (from an instrument of ``kind``)."""
+                    terms: dict[str, str] | None = None, kind: str = "statute",
+                    as_of: dt.date = _DAY) -> RequirementResult:
+    """Evaluate one requirement against a statute made of ``norms`` (from an instrument of ``kind``).
+
+    ``as_of`` decides which elements the standard asks for (``required_from``); the default is a day
+    before any dated element.
+    """
     statute = statute_from_norms(norms, terms, kind=kind)
-    evaluations = evaluate(statute, requirement, load_vocabulary(), _DAY, restrictions=rules.scoring.restrictions)
+    evaluations = evaluate(statute, requirement, load_vocabulary(), as_of, restrictions=rules.scoring.restrictions)
     return requirement_result(requirement, evaluations, rules, binding=True)

@@ -37,6 +37,10 @@ class Finding(Strict):
     quote_status: Literal["verbatim", "summary"]
     expected: Expected | list[Expected]
     about: Literal["law", "practice"] = Field(description="Only findings about the law are scored.")
+    standard: str | None = Field(
+        default=None,
+        description="The profile of rules/profiles.yaml whose instruments the body measures the law against "
+                    "(GRETA: coe); the engine is run with it. Default: the rule set's default profile.")
     note: str | None = None
     explanation: Explanation | None = None
 
@@ -68,9 +72,12 @@ class CalibrationResult(_Out):
     date: str
     source_url: str
     expected: list[str]
+    standard: str = Field(description="The profile the engine was run with.")
     engine: Status
     score: int
-    agrees: bool
+    agrees: bool | None = Field(
+        description="Whether the engine's status is one the finding allows; null when the engine gives no "
+                    "answer (not_assessed: the statute file says the area was not read).")
     explanation: Explanation | None = None
 
 
@@ -81,6 +88,10 @@ class Calibration(_Out):
     rules_version: str
     findings: list[CalibrationResult]
     practice: list[str] = Field(description="Ids of findings about practice: kept in the data, never scored.")
-    agreement: float = Field(description="Percent of scored findings on which the engine agrees.")
-    jurisdictions: int
+    answered: int = Field(description="Findings about the law on which the engine gives a verdict.")
+    abstained: list[str] = Field(
+        description="Ids of findings on which the engine says not_assessed (the area was not read): no answer, "
+                    "so neither agreement nor disagreement.")
+    agreement: float = Field(description="Percent of answered findings on which the engine agrees.")
+    jurisdictions: int = Field(description="Jurisdictions with at least one answered finding.")
     false_met: list[str] = Field(description="Findings where the engine says met and the expert found a gap.")

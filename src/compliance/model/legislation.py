@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -142,8 +143,22 @@ class Statute(Strict):
                     "left out counts as searched.")
     coverage_notes: dict[str, str] = Field(
         default_factory=dict, description="Per area: what was (or could not be) read, in a sentence.")
+    coverage_from: dt.date | None = Field(
+        default=None,
+        description="The first day whose law the encoder read: `coverage` holds for the law in force on or after "
+                    "it. For an earlier day every area is not assessed, since the older law (repealed acts, earlier "
+                    "wordings) was not read. Leave it out when earlier law was encoded too.")
     provisions: list[Provision] = Field(min_length=1)
     notes: str | None = None
+
+    def not_read_on(self, day: dt.date, areas: Iterable[str]) -> set[str]:
+        """The areas (of ``areas``) whose law in force on ``day`` nobody read.
+
+        Those declared ``not_read``, and every area before ``coverage_from``.
+        """
+        if self.coverage_from is not None and day < self.coverage_from:
+            return set(areas)
+        return {a for a in areas if self.coverage.get(a) == "not_read"}
 
     def instrument(self, instrument_id: str) -> StatuteInstrument | None:
         """The national instrument with this id, if declared."""

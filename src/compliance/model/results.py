@@ -152,9 +152,15 @@ class Coverage(_Out):
         ge=0, le=100, description="The share (percent) of the overall score's weight that was assessed: 100 "
                                   "when every area was searched; the base shrank by 100 minus this.")
     notes: dict[str, str] = Field(default_factory=dict, description="The statute file's coverage notes, by area.")
+    read_from: str | None = Field(
+        default=None, description="Set when the report's date is before the statute file's coverage_from: the "
+                                  "first day whose law was read (so no area was assessed).")
 
     def sentence(self) -> str:
         """One line for every output: how much the score's base shrank, and why."""
+        if self.read_from:
+            return (f"Not assessed: the statute file's reading covers the law in force from {self.read_from}; the "
+                    "law in force on the report's date was not read, so no area is scored.")
         if not self.not_assessed:
             return "Every area was searched: the score's base is complete."
         areas = ", ".join(a.replace("_", " ") for a in self.not_assessed)

@@ -105,6 +105,22 @@ class Element(Strict):
     missing: str = Field(description="The gap, in plain words, when no norm satisfies the element.")
     required_by: list[str] | None = Field(
         default=None, description="Instrument ids that require this element (default: every source).")
+    required_from: dt.date | None = Field(
+        default=None,
+        description="The first day the element is required (e.g. the date of the amending instrument that "
+                    "added it): law in force before it is not judged on it.")
+    required_from_note: str | None = Field(
+        default=None, description="Required with required_from: what the date is and where it was read.")
+
+    @model_validator(mode="after")
+    def _date_says_why(self) -> Element:
+        if self.required_from is not None and not self.required_from_note:
+            raise ValueError("required_from needs a required_from_note saying what the date is and where it was read")
+        return self
+
+    def required_on(self, day: dt.date) -> bool:
+        """Whether the element is part of the standard on ``day``."""
+        return self.required_from is None or day >= self.required_from
 
 
 class Example(Strict):

@@ -19,7 +19,9 @@ def catalogue_data(rules: RuleSet) -> dict[str, Any]:
                       "instrument": rules.instruments[req.instrument].name, "article": req.article,
                       "modality": req.modality, "sources": sources,
                       "elements": [{"id": e.id, "description": e.description, "weight": e.weight,
-                                    "required_by": e.required_by} for e in req.elements],
+                                    "required_by": e.required_by,
+                                    "required_from": e.required_from.isoformat() if e.required_from else None}
+                                   for e in req.elements],
                       "rule_file": rules.origins.get(req.id, ("", 0))[0]})
     return {
         "rules_version": rules.version,

@@ -31,6 +31,8 @@ def explain_rule(req: Requirement, rules: RuleSet) -> str:
     for el in req.elements:
         sel = el.select
         only = f" [required by {', '.join(el.required_by)} only]" if el.required_by else ""
+        if el.required_from:
+            only += f" [required from {el.required_from.isoformat()}: {el.required_from_note}]"
         out.append(f"    - {el.id} (weight {el.weight}): {el.description}{only}")
         polarity = f" ({sel.polarity})" if sel.polarity else ""
         out.append(f"      matches: {', '.join(sel.actions)} {', '.join(sel.objects or [])} for "
