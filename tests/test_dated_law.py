@@ -84,8 +84,8 @@ def test_strict_validation_names_every_undated_provision_without_failing(tmp_pat
 def test_before_coverage_from_every_area_is_not_assessed_in_every_format(tmp_path: Path, rules: RuleSet) -> None:
     """A file whose reading starts on a day says nothing (not "missing") about the law before it."""
     path = _file(tmp_path, "    enacted: 2010-05-01")
-    path.write_text(path.read_text(encoding="utf-8").replace("instruments:\n", "coverage_from: 2012-01-01\ninstruments:\n"),
-                    encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("instruments:\n", "coverage_from: 2012-01-01\ninstruments:\n"), encoding="utf-8")
     statute = api.load_statute(path, rules)
     before = api.check(statute, rules, as_of=dt.date(2011, 12, 31))
     assert before.status == "not_assessed"

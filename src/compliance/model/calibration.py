@@ -40,7 +40,8 @@ class Finding(Strict):
     standard: str | None = Field(
         default=None,
         description="The profile of rules/profiles.yaml whose instruments the body measures the law against "
-                    "(GRETA: coe); the engine is run with it. Default: the rule set's default profile.")
+                    "(a monitoring body of a convention: its profile); the engine is run with it. Default: the "
+                    "rule set's default profile.")
     note: str | None = None
     explanation: Explanation | None = None
 

@@ -33,7 +33,7 @@ def render_accuracy_markdown(cal: Calibration) -> str:
         f"Rule set {cal.rules_version}. Of {len(cal.findings)} published expert findings about the law, the "
         f"engine answers {cal.answered} and agrees with **{agreed} of {cal.answered}** (**{cal.agreement}%**), "
         f"in {cal.jurisdictions} jurisdictions. On {len(cal.abstained)} it gives no answer, because the statute "
-        "file declares that area not read (`not_assessed`); those count neither way. "
+        "file declares that area, or the law of that date, not read (`not_assessed`); those count neither way. "
         f"Findings where the engine says *met* and the expert found a gap: **{len(cal.false_met)}**.",
         "",
         "How it is measured: `calibration/findings.yaml` holds findings of monitoring bodies, annual "
@@ -41,10 +41,9 @@ def render_accuracy_markdown(cal: Calibration) -> str:
         "date, document, source URL and a one-line quote or summary, and the status(es) the finding allows. "
         "`compliance calibrate` "
         "runs the engine on the bundled statute file at the date the finding describes (`as_of`, else the "
-        "document's date), against the instruments the body measures the law by (the finding's `standard`: "
-        "GRETA assesses against the Council of Europe Convention, the US and UN reports against the Palermo "
-        "Protocol's definition), and counts a finding as agreed when the engine's status is one the finding "
-        "allows. "
+        "document's date), against the instruments the body measures the law by (the finding's `standard`, a "
+        "profile of rules/profiles.yaml: a convention's monitoring body is measured by that convention alone), "
+        "and counts a finding as agreed when the engine's status is one the finding allows. "
         f"{len(cal.practice)} findings about practice rather than law are kept in the data set and not scored. "
         "A test fails when the agreement drops below the figure documented in `tests/test_calibration.py`.",
         "",
@@ -67,8 +66,9 @@ def render_accuracy_markdown(cal: Calibration) -> str:
                 f"{' or '.join(r.expected)}; the engine says **{r.engine.replace('_', ' ')}** ({r.score}/100). "
                 f"Source: <{r.source_url}>", "", f"Cause: **{cause}**. {' '.join(text.split())}", ""]
     out += ["## No answer", "",
-            "The engine says *not assessed* on these findings: the statute file declares the area not read, "
-            "so the engine does not guess. Reading that law is the way to turn them into answers.", ""]
+            "The engine says *not assessed* on these findings: the statute file declares the area not read, or "
+            "its reading starts after the finding's date (`coverage_from`), so the engine does not guess. "
+            "Reading that law is the way to turn them into answers.", ""]
     silent = [r for r in cal.findings if r.agrees is None]
     if not silent:
         out.append("None.")

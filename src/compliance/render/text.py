@@ -15,12 +15,15 @@ def _locate(report: Report, req: RequirementResult) -> str:
     return f"{file}:{line}:{column}"
 
 
+def _overall(report: Report) -> str:
+    return "not assessed" if report.status == "not_assessed" else f"{report.score}/100 ({report.status})"
+
+
 def _one(report: Report) -> list[str]:
     j = report.jurisdiction
     bind = "" if report.binding_score is None else f"; binding instruments only: {report.binding_score}/100"
     lines = [f"{j.name} ({j.code}) — {report.file}",
-             f"  overall {'not assessed' if report.status == 'not_assessed' else f'{report.score}/100 ({report.status})'}"
-             f"{bind}; as of {report.as_of}; "
+             f"  overall {_overall(report)}{bind}; as of {report.as_of}; "
              f"standard {report.standard}; rules {report.rules_version}"]
     lines.append(f"  {report.coverage.sentence()}")
     for inst in report.instruments:
