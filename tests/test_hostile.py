@@ -154,3 +154,41 @@ def test_the_bundled_files_are_far_from_every_limit() -> None:
     biggest = max(p.stat().st_size for p in (ROOT / "legislation").glob("*.yaml"))
     assert biggest * 4 < limits.Limits().file_bytes
     assert os.environ.get("COMPLIANCE_MAX_DEPTH") is None
+
+
+def _deep_norm_file(cond: str) -> str:
+    return (
+        "schema_version: 1\njurisdiction: {code: aq, name: Examplia}\ninstruments:\n"
+        "  - {id: act, title: Act, citation: Act 1, url: 'https://example.org/act'}\nprovisions:\n"
+        "  - id: s1\n    instrument: act\n    heading: H\n    source_url: https://example.org/s1\n"
+        "    text: x\n    text_status: paraphrase\n    norms:\n"
+        f"      - \"court SHALL NOT convict victim OF offence IF {cond}\"\n")
+
+
+# Each piece opens one level of nesting; a condition is a run of pieces closed by a term.
+_PIECES = st.sampled_from(["NOT ", "(", "(compelled AND ", "(NOT compelled OR ", "NOT ("])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(_PIECES, min_size=1, max_size=400) | st.lists(_PIECES, min_size=45, max_size=55),
+       st.sampled_from(["text", "json", "sarif"]))
+def test_deeply_nested_conditions_are_a_positioned_error_or_a_verdict_never_a_crash(
+        tmp_path: Path, pieces: list[str], fmt: str) -> None:
+    """Any nesting of NOT and parentheses, up to 400 levels (a few KB): exit 0 or 2, never a traceback."""
+    closing = "".join(")" * p.count("(") for p in reversed(pieces))
+    path = tmp_path / "deep.yaml"
+    path.write_text(_deep_norm_file("".join(pieces) + "compelled" + closing), encoding="utf-8")
+    result = CliRunner().invoke(app, ["--no-config", "check", str(path), "-f", fmt, "--no-cache"])
+    # The depth of the condition tree: each piece adds its levels; "(NOT compelled OR " reaches one more
+    # level, for its NOT, before the term closes it.
+    adds = {"NOT ": (1, 1), "(": (1, 1), "(compelled AND ": (1, 1), "(NOT compelled OR ": (1, 2), "NOT (": (2, 2)}
+    level = depth = 0
+    for piece in pieces:
+        depth = max(depth, level + adds[piece][1])
+        level += adds[piece][0]
+    if depth > 50:
+        assert result.exit_code == 2, result.output
+        assert "nest more than 50 levels deep" in result.stderr and f"{path}:13:" in result.stderr
+    else:
+        assert result.exit_code in (0, 1), result.output
+    assert "Traceback" not in result.output and "internal error" not in result.stderr

@@ -7,6 +7,7 @@ line and a caret; unknown terms as :class:`VocabularyError` with a suggestion.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, fields, replace
@@ -168,6 +169,7 @@ def parse_norm(text: str, vocab: Vocabulary, locate: Locator = _default_locator,
         NormSyntaxError: The text does not follow the grammar.
         VocabularyError: A term is unknown, or used where its category does not fit.
     """
+    _check_depth(text, locate)
     token = _LOCATE.set(locate)
     try:
         children = cast(list[Any], parser().parse(text))  # the inline transformer returns the norm parts
@@ -273,6 +275,43 @@ def _walk(cond: Cond) -> Iterator[Cond]:
     elif isinstance(cond, And | Or):
         for operand in cond.operands:
             yield from _walk(operand)
+
+
+#: How deeply a norm's conditions may nest (parentheses and NOT, counted together). Real norms nest a
+#: few levels; the limit keeps every later stage (building, checking, evaluating) within Python's
+#: recursion limit whatever the input.
+MAX_NESTING = 50
+_NESTING_TOKEN = re.compile(r"\(|\)|\bNOT\b|[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _check_depth(text: str, locate: Locator) -> None:
+    """Refuse a norm whose conditions nest deeper than :data:`MAX_NESTING`, before parsing it.
+
+    One linear scan: each open parenthesis is a level, and each NOT is a level until the operand it
+    negates (a term or a parenthesised group) ends.
+    """
+    pending = [0]  # per open parenthesis: NOTs waiting for their operand
+    for match in _NESTING_TOKEN.finditer(text):
+        token = match.group()
+        if token == "(":
+            pending.append(0)
+        elif token == ")":
+            if len(pending) > 1:
+                pending.pop()
+            pending[-1] = 0
+        elif token == "NOT":
+            pending[-1] += 1
+        elif not token.isupper():
+            pending[-1] = 0
+        depth = len(pending) - 1 + sum(pending)
+        if depth > MAX_NESTING:
+            before = text[:match.start()]
+            line = before.count("\n") + 1
+            column = match.start() - (before.rfind("\n") + 1) + 1
+            source_line = text.splitlines()[line - 1]
+            raise NormSyntaxError(f"conditions nest more than {MAX_NESTING} levels deep (parentheses and NOT); "
+                                  "split the norm or simplify its conditions", locate(line, column),
+                                  caret_context(source_line, column))
 
 
 def _syntax_error(exc: UnexpectedInput, text: str, locate: Locator) -> NormSyntaxError:
