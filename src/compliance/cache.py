@@ -1,9 +1,13 @@
 """A persistent cache of results, keyed by content hashes, under the user's cache folder.
 
 * Where: ``$COMPLIANCE_CACHE_DIR``, else ``$XDG_CACHE_HOME/compliance``, else ``~/.cache/compliance``.
-* Off: ``--no-cache`` or ``COMPLIANCE_NO_CACHE=1``; also off, silently, when the folder cannot be created.
+* Off: ``--no-cache`` or ``COMPLIANCE_NO_CACHE=1``; also off, silently, when the folder cannot be created,
+  is not a real folder, is owned by another user, or is writable by others (see :func:`cache_dir`).
+* Data, never code: entries are bytes that the caller parses (JSON through the pydantic models);
+  nothing in the cache is unpickled. Each entry carries a checksum of its payload.
 * Safe against corruption: entries are written to a temporary file and renamed into place, so a
-  reader sees a whole entry or none; an entry that cannot be read or parsed is a miss (and removed).
+  reader sees a whole entry or none; an entry that cannot be read, fails its checksum or cannot be
+  parsed is a miss (and removed).
 * Safe against concurrent runs: two writers of one key write the same bytes; the last rename wins.
 * Keys hash everything a result depends on: the input bytes, the name it is reported under, the
   rule set and vocabulary files, the engine's own source files and version, and the options.
@@ -13,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from functools import cache
 from pathlib import Path
 
@@ -34,7 +39,13 @@ def enable() -> None:
 
 
 def cache_dir() -> Path | None:
-    """The cache folder, created if needed; None when caching is off or impossible."""
+    """The cache folder, created (mode 0700) if needed; None when caching is off or the folder is unsafe.
+
+    The folder is used only when it is a real directory (not a symlink), owned by the user running
+    the tool, and not writable by group or others; a folder the user owns with looser permissions is
+    tightened to 0700 first. Anything else (a folder another local user planted, a shared
+    location) turns the cache off for the run rather than trusting what is in it.
+    """
     if _disabled or os.environ.get("COMPLIANCE_NO_CACHE"):
         return None
     explicit = os.environ.get("COMPLIANCE_CACHE_DIR")
@@ -43,11 +54,29 @@ def cache_dir() -> Path | None:
     else:
         base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
         folder = Path(base) / "compliance"
+    return _checked(str(folder))
+
+
+def _checked(folder: str) -> Path | None:
+    """``folder`` if it is (or could be created as) a private folder of this user; None otherwise."""
+    path = Path(folder)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        if not os.path.lexists(path):
+            path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = os.lstat(path)
+        if not stat.S_ISDIR(info.st_mode) or not _owned(info):
+            return None
+        if info.st_mode & 0o077:
+            os.chmod(path, 0o700)
     except OSError:
         return None
-    return folder if os.access(folder, os.W_OK) else None
+    return path if os.access(path, os.W_OK) else None
+
+
+def _owned(info: os.stat_result) -> bool:
+    """Whether the file is the current user's (always true where the system has no owners)."""
+    getuid = getattr(os, "getuid", None)
+    return getuid is None or info.st_uid == getuid()
 
 
 def digest(*parts: bytes | str) -> str:
@@ -69,37 +98,48 @@ def engine_fingerprint() -> str:
     return digest(*(part for p in files for part in (str(p.relative_to(root)), p.read_bytes())))
 
 
-def tree_fingerprint(folder: Path) -> str:
-    """A digest of every YAML file under ``folder`` (e.g. a rule set), names and contents."""
-    files = sorted(p for p in folder.rglob("*.yaml") if p.is_file())
-    return digest(*(part for p in files for part in (str(p.relative_to(folder)), p.read_bytes())))
+_MAGIC = b"compliance-cache-1\n"
+
+
+def _entry(kind: str, key: str) -> Path | None:
+    folder = cache_dir()
+    if folder is None or not key.isalnum():
+        return None
+    return folder / kind / key[:2] / key
 
 
 def get(kind: str, key: str) -> bytes | None:
-    """The cached bytes for ``key``, or None."""
-    folder = cache_dir()
-    if folder is None:
+    """The cached payload for ``key``, or None (a missing, damaged or tampered entry is a miss and removed)."""
+    path = _entry(kind, key)
+    if path is None:
         return None
-    path = folder / kind / key[:2] / key
     try:
-        return path.read_bytes()
+        data = path.read_bytes()
     except OSError:
         return None
+    check, _, payload = data[len(_MAGIC):].partition(b"\n")
+    if not data.startswith(_MAGIC) or check != digest(payload).encode("ascii"):
+        drop(kind, key)
+        return None
+    return payload
 
 
 def put(kind: str, key: str, data: bytes) -> None:
-    """Store ``data`` under ``key`` atomically; any failure just leaves the cache without it."""
-    folder = cache_dir()
-    if folder is None:
+    """Store ``data`` under ``key`` atomically, with its checksum; any failure leaves the cache without it."""
+    path = _entry(kind, key)
+    if path is None:
         return
     try:
-        write_bytes(folder / kind / key[:2] / key, data)
+        write_bytes(path, _MAGIC + digest(data).encode("ascii") + b"\n" + data)
     except OSError:
         return
 
 
 def drop(kind: str, key: str) -> None:
     """Remove a bad entry."""
-    folder = cache_dir()
-    if folder is not None:
-        (folder / kind / key[:2] / key).unlink(missing_ok=True)
+    path = _entry(kind, key)
+    if path is not None:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            return

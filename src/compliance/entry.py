@@ -2,8 +2,7 @@
 
 The top-level help is deterministic, so it is kept as text (``cli/help.txt``, checked against the
 live help by a test) and printed straight away when the terminal is wide enough for it to be
-identical; a ``check`` of unchanged files is replayed from the cache (:mod:`compliance.replay`);
-everything else goes to the typer application in :mod:`compliance.cli`. Only ``os`` and ``sys``
+identical; everything else goes to the typer application in :mod:`compliance.cli`. Only ``os`` and ``sys``
 are imported on the help path.
 """
 
@@ -42,11 +41,6 @@ def main() -> None:
             text = ""
         if text:
             sys.stdout.write(text.replace("{prog}", _program()))
-            return
-    if len(sys.argv) > 2 and "check" in sys.argv[1:4]:
-        from compliance.replay import replay_argv
-
-        if replay_argv(sys.argv[1:]):
             return
     from compliance.cli import main as run
 

@@ -136,8 +136,10 @@ _ToAst.duration = _duration  # type: ignore[attr-defined]
 def parser() -> Lark:
     """The LALR parser for the norm grammar, with the AST built inline (built once per process).
 
-    Lark caches the analysed grammar on disk (``cache=True``, keyed by the grammar and options), so
-    later processes skip the grammar analysis.
+    Lark caches the analysed grammar on disk (keyed by the grammar and options), so later processes
+    skip the grammar analysis. That cache is a pickle, so it is kept only in the user's own private
+    cache folder (:func:`compliance.cache.cache_dir`); with the cache off or unsafe, the grammar is
+    analysed afresh and nothing is read from disk (never Lark's default file in the shared temp folder).
     """
     return Lark.open_from_package(
         "compliance", "norm.lark", ("grammar",), parser="lalr", transformer=_ToAst(),
@@ -146,12 +148,12 @@ def parser() -> Lark:
 
 
 def _grammar_cache() -> str | bool:
-    """Where Lark keeps the analysed grammar: the user's cache folder if it is writable, else Lark's default."""
+    """Where Lark keeps the analysed grammar: the user's private cache folder, else nowhere (False)."""
     from compliance.cache import cache_dir
 
     folder = cache_dir()
     if folder is None:
-        return True
+        return False
     return str(folder / "norm-grammar.lark.cache")
 
 

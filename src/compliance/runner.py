@@ -125,12 +125,13 @@ def _run(paths: Sequence[Path], names: dict[Path, str], key: str, check_one: Che
     # When even all the files together would not pay for a pool, check each miss at once, from the
     # bytes already read and hashed; otherwise collect the misses and let workers read them.
     sizes = [_size(p) for p in paths]
+    caching = store.cache_dir() is not None  # without a cache, nothing is hashed
     inline = worker_setup is None or plan_jobs(
         [Job(i, p, None, size, None) for i, (p, size) in enumerate(zip(paths, sizes, strict=True))], jobs) == 1
     for index, path in enumerate(paths):
         name = names.get(path)
         raw = read(path)
-        entry_key = store.digest(key, name or str(path), raw) if raw is not None else None
+        entry_key = store.digest(key, name or str(path), raw) if raw is not None and caching else None
         cached = _load(entry_key)
         if cached is not None:
             if progress is not None:
@@ -176,14 +177,15 @@ def _load(key: str | None) -> Report | None:
     if data is None:
         return None
     try:
-        report = pickle.loads(data)
-    except Exception:
+        return Report.model_validate_json(data)
+    except ValueError:  # pydantic's ValidationError included: a damaged entry is a miss
         store.drop("report", key)
         return None
-    if not isinstance(report, Report):
-        store.drop("report", key)
-        return None
-    return report
+
+
+def _store(key: str, report: Report) -> None:
+    """Keep ``report`` under ``key``: JSON through the model (data, never code), with a checksum."""
+    store.put("report", key, report.model_dump_json().encode("utf-8"))
 
 
 def _size(path: Path) -> int:
@@ -203,9 +205,11 @@ def _outcome(job: Job, raw: bytes | None, check_one: Checker, progress: Callable
         progress(job.path)
     try:
         report = check_one(job.path, job.name, raw if raw is not None else b"")
-        key = store.digest(run_key, job.name or str(job.path), raw) if run_key and raw is not None else job.key
+        key = job.key
+        if key is not None and run_key and raw is not None:
+            key = store.digest(run_key, job.name or str(job.path), raw)
         if key is not None:
-            store.put("report", key, pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))
+            _store(key, report)
         return report, []
     except ErrorList as exc:
         return None, list(exc.errors)
@@ -234,7 +238,11 @@ def _init_worker(rules: RuleSet, as_of: dt.date, standard: str, limits: dict[str
 
 
 def _work(path: str, name: str | None, key: str | None) -> tuple[bytes | None, list[ErrorTuple]]:
-    """Check one file in a worker: read it here, store the report in the cache, send it back pickled."""
+    """Check one file in a worker: read it here, store the report in the cache, send it back.
+
+    The report goes back to the parent pickled (process to process, never through a file); the
+    cache gets its JSON.
+    """
     from compliance import api  # the worker's own import (spawn) or the parent's (fork)
 
     rules = _worker["rules"]
@@ -245,7 +253,7 @@ def _work(path: str, name: str | None, key: str | None) -> tuple[bytes | None, l
         report = api.check(statute, rules, _worker["as_of"], standard=str(_worker["standard"]))  # type: ignore[arg-type]
         data = pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL)
         if key is not None and raw is not None and store.digest(_worker["run_key"], name or path, raw) == key:  # type: ignore[arg-type]
-            store.put("report", key, data)  # only if the file did not change since the parent hashed it
+            _store(key, report)  # only if the file did not change since the parent hashed it
         return data, []
     except ErrorList as exc:
         return None, [_flat(e) for e in exc.errors]

@@ -155,21 +155,9 @@ def check(
     In CI: --format sarif/junit/github, several --output-FORMAT files in one run, thresholds
     (--fail-under, --fail-on), waivers and a baseline.
     """
-    from compliance import replay
-
     extra = {"text": output_text, "json": output_json, "markdown": output_markdown, "html": output_html,
              "csv": output_csv, "sarif": output_sarif, "junit": output_junit, "github": output_github}
     wanted = list(dict.fromkeys([fmt.value, *(name for name, target in extra.items() if target is not None)]))
-    replayable = (fail_under is None and fail_on is None and not fail_on_area and not fail_on_requirement
-                  and waivers is None and baseline is None and not no_cache
-                  and (no_waivers or not Path(".compliance-waivers.yaml").is_file()))
-    key = replay.replay_key(files, wanted, as_of, standard, rules_dir) if replayable else None
-    texts = replay.load(key) if key else None
-    if texts is not None and set(wanted) <= set(texts):
-        TERMINAL.debug("unchanged inputs: outputs replayed from the cache")
-        with input_errors():
-            _emit(fmt, output, extra, texts, list(files or []))
-        return
 
     from compliance.policy.gate import Gate, breaches
     from compliance.render import render
@@ -192,8 +180,6 @@ def check(
             reports, regressed = _baseline(reports, baseline)
             failed |= regressed
         texts = {name: render(reports, name) for name in wanted}
-        if key is not None:
-            replay.store(key, texts)
         _emit(fmt, output, extra, texts, paths)
     found = breaches(reports, Gate(fail_under, fail_on.value if fail_on else None, frozenset(areas), frozenset(ids)))
     for breach in found:
