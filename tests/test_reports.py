@@ -129,7 +129,7 @@ def test_compare_writes_the_site(tmp_path: Path) -> None:
     result = runner.invoke(app, ["compare", str(ROOT / "legislation"), "-o", str(out), "--as-of", AS_OF])
     assert result.exit_code == 0, result.stderr
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        ["README.md", "comparison.csv", "index.html", *(f"{c}.html" for c in BUNDLED)])
+        [".compliance-manifest.json", "README.md", "comparison.csv", "index.html", *(f"{c}.html" for c in BUNDLED)])
     assert (out / "README.md").read_text(encoding="utf-8") == "mine"
     index = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="gb-eaw.html"' in index and 'href="us.html"' in index and 'href="comparison.csv"' in index

@@ -130,7 +130,7 @@ def put(kind: str, key: str, data: bytes) -> None:
     if path is None:
         return
     try:
-        write_bytes(path, _MAGIC + digest(data).encode("ascii") + b"\n" + data)
+        write_bytes(path, _MAGIC + digest(data).encode("ascii") + b"\n" + data, durable=False)
     except OSError:
         return
 

@@ -32,7 +32,31 @@ def _columns() -> int:
 
 
 def main() -> None:
-    """Run the command line."""
+    """Run the command line; Ctrl-C at any moment, during imports included, prints ``interrupted`` and exits 130."""
+    import signal
+
+    try:
+        _main()
+    except KeyboardInterrupt:
+        _interrupted()
+    finally:
+        # The run is over (its outputs written, or refused): a late Ctrl-C while the interpreter
+        # shuts down has nothing left to stop and must not print a traceback.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _interrupted() -> None:
+    try:
+        sys.stderr.write("interrupted\n")
+        sys.stderr.flush()
+    finally:
+        os._exit(130)  # no cleanup that a second Ctrl-C could interrupt: every write is already atomic
+
+
+def _main() -> None:
+    from compliance.checkpoint import reached
+
+    reached("start")
     if sys.argv[1:] == ["--help"] and _columns() >= 80:
         try:
             with open(os.path.join(os.path.dirname(__file__), "cli", "help.txt"), encoding="utf-8") as handle:
@@ -44,4 +68,5 @@ def main() -> None:
             return
     from compliance.cli import main as run
 
+    reached("imported")
     run()

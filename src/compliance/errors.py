@@ -1,12 +1,15 @@
-"""Errors raised for bad input. Every one carries a :class:`~compliance.span.Span`.
+r"""Errors raised for bad input. Every one carries a :class:`~compliance.span.Span`.
 
 The CLI prints ``str(error)``: one line ``file:line:column: message``, optionally followed by
-indented context lines (the offending source line and a caret).
+indented context lines (the offending source line and a caret). Both are made safe to print
+(:mod:`compliance.textsafe`): control characters are escaped and a newline in the file name or the
+message is shown as ``\n``, so one error is always exactly one line plus its own context lines.
 """
 
 from __future__ import annotations
 
 from compliance.span import Span
+from compliance.textsafe import one_line, safe_lines
 
 
 class ComplianceError(Exception):
@@ -21,12 +24,18 @@ class ComplianceError(Exception):
         self.context = context
 
     def __str__(self) -> str:
-        """Return ``file:line:column: message`` (one line)."""
-        return f"{self.span}: {self.message}"
+        """Return ``file:line:column: message`` (one line, control characters escaped)."""
+        return one_line(f"{self.span}: {self.message}")
 
     def display(self) -> str:
-        """Return the one-line message followed by any context lines."""
-        return f"{self}\n{self.context}" if self.context else str(self)
+        """Return the one-line message followed by any context lines (each escaped, carets kept aligned).
+
+        Context lines are always indented, so none of them can pass for an error line of its own.
+        """
+        if not self.context:
+            return str(self)
+        context = [line if not line or line[0] in " \t" else f"    {line}" for line in safe_lines(self.context)]
+        return "\n".join([str(self), *context])
 
 
 class LoadError(ComplianceError):

@@ -22,6 +22,8 @@ class Limits:
     depth: int = 32
     #: Most uses of YAML aliases (``*name``) while reading one file, expansions included.
     aliases: int = 100
+    #: Most YAML nodes (keys, values, items) in one file, counted before any object is built.
+    nodes: int = 100_000
 
 
 _current = Limits()

@@ -84,23 +84,31 @@ class YamlDocument:
     def scalar_span(self, path: PathKey, line: int, column: int, law_path: tuple[str, ...] = ()) -> Span:
         """Map a 1-based (line, column) inside the string value at ``path`` to a file span.
 
-        Literal block scalars (``|``) and single-line plain or quoted scalars map exactly; other
-        multi-line scalar styles fall back to the start of the value.
+        Literal block scalars (``|``), the first line of folded ones (``>``) and single-line plain or
+        quoted scalars map exactly; other multi-line scalar styles fall back to the start of the value,
+        and so does any position the mapping would put past the end of a line (a folded line, a line
+        break YAML keeps inside the value).
         """
         pos = self.positions.get(tuple(path))
         if pos is None:
             return self.span(path).with_law_path(*law_path) if law_path else self.span(path)
+        start = Span(self.path, pos.line + 1, pos.column + 1, 0, 0, law_path)
         if pos.style in ("|", ">"):
             first = pos.line + 1  # content starts on the line after the indicator (0-based)
             indent = _block_indent(self.lines, first)
-            file_line = first + line - 1
+            content = next((i for i in range(first, len(self.lines)) if self.lines[i].strip()), first)
+            start = Span(self.path, content + 1, indent + 1, 0, 0, law_path)
             if pos.style == ">" and line > 1:
-                return Span(self.path, first + 1, indent + 1, 0, 0, law_path)
-            return Span(self.path, file_line + 1, indent + column, 0, 0, law_path)
-        if line == 1:
+                return start
+            file_line, file_column = first + line - 1, indent + column
+        elif line == 1 and pos.end_line == pos.line:
             shift = 1 if pos.style in ("'", '"') else 0
-            return Span(self.path, pos.line + 1, pos.column + shift + column, 0, 0, law_path)
-        return Span(self.path, pos.line + 1, pos.column + 1, 0, 0, law_path)
+            file_line, file_column = pos.line, pos.column + shift + column
+        else:
+            return start
+        if file_line >= len(self.lines) or file_column > len(self.lines[file_line]) + 1:
+            return start
+        return Span(self.path, file_line + 1, file_column, 0, 0, law_path)
 
 
 def _block_indent(lines: list[str], first: int) -> int:
@@ -176,6 +184,8 @@ def parse_yaml(raw: bytes | str, name: str) -> YamlDocument:
         text = raw
     if not text.strip():
         raise LoadError("file is empty", Span(name))
+    if len(text) > limits.nodes:  # a file shorter than the limit cannot hold more nodes than it has characters
+        _count_nodes(text, limits.nodes, name)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -200,6 +210,30 @@ def parse_yaml(raw: bytes | str, name: str) -> YamlDocument:
     if not isinstance(doc.data, dict):
         raise SchemaError("the top level must be a mapping of keys to values", doc.span(()))
     return doc
+
+
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent, yaml.AliasEvent)
+
+
+def _count_nodes(text: str, limit: int, name: str) -> None:
+    """Refuse a file of more than ``limit`` nodes, from the parser's event stream (no tree is built).
+
+    Memory stays flat and the time is that of parsing at most ``limit`` nodes: a 16 MB file of tiny
+    nodes is refused in a fraction of a second instead of building millions of objects. Syntax
+    errors are left to the composer, which reports them in full.
+    """
+    count = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, _NODE_EVENTS):
+                count += 1
+                if count > limit:
+                    mark = event.start_mark
+                    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+                    raise LoadError(f"more than {limit:,} YAML nodes (keys, values and items); split the file "
+                                    "(limit: COMPLIANCE_MAX_NODES or max-nodes)", Span(name, line, column))
+    except yaml.YAMLError:
+        return
 
 
 def _pos(node: yaml.Node) -> NodePos:

@@ -7,6 +7,7 @@ line and a caret; unknown terms as :class:`VocabularyError` with a suggestion.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
@@ -251,6 +252,9 @@ def _check(term: Term, vocab: Vocabulary, categories: tuple[str, ...], what: str
 
 
 def _check_unit(quantity: Quantity, vocab: Vocabulary) -> None:
+    if not math.isfinite(quantity.value):  # more than 308 digits: a float of infinity, which nothing can count
+        raise NormSyntaxError("number too large: write a number of at most 308 digits",
+                              quantity.span or Span("<norm>"))
     if not vocab.knows(quantity.unit, "unit"):
         hint = vocab.suggest(quantity.unit, "unit")
         units = ", ".join(sorted(vocab.terms.get("unit", ())))

@@ -70,9 +70,9 @@ def read(path: Path) -> bytes | None:
 
 
 def plan_jobs(misses: Sequence[Job], requested: int | None) -> int:
-    """How many worker processes to use for the files that missed the cache (1: none)."""
+    """How many worker processes to use for the files that missed the cache (1: none; never more than files)."""
     if requested is not None:
-        return max(1, requested)
+        return max(1, min(requested, len(misses)))
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     work = sum(job.size for job in misses)
     if cpus < 2 or len(misses) < POOL_MIN_FILES or work < POOL_MIN_BYTES:
@@ -281,7 +281,8 @@ def _in_pool(misses: list[Job], workers: int, setup: tuple[RuleSet, dt.date, str
     limits = current_limits()
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     initargs = (rules, as_of, standard, {"file_bytes": limits.file_bytes, "string_chars": limits.string_chars,
-                                         "depth": limits.depth, "aliases": limits.aliases},
+                                         "depth": limits.depth, "aliases": limits.aliases,
+                                         "nodes": limits.nodes},
                 store.cache_dir() is None, run_key)
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
                              initializer=_init_worker, initargs=initargs) as pool:

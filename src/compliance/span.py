@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from compliance.textsafe import one_line
+
 
 @dataclass(frozen=True, order=True)
 class Span:
@@ -29,12 +31,12 @@ class Span:
     law_path: tuple[str, ...] = field(default=(), compare=False)
 
     def __str__(self) -> str:
-        """Format as ``file:line:column``.
+        """Format as ``file:line:column`` (the file name made safe as one line: see :mod:`compliance.textsafe`).
 
         >>> str(Span("legislation/gb-eaw.yaml", 12, 5))
         'legislation/gb-eaw.yaml:12:5'
         """
-        return f"{self.file}:{self.line}:{self.column}"
+        return f"{one_line(self.file)}:{self.line}:{self.column}"
 
     def with_law_path(self, *parts: str) -> Span:
         """Return a copy of this span that carries the given legal heading path."""

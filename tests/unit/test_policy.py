@@ -248,7 +248,7 @@ def test_config_values_become_defaults_with_paths_relative_to_the_file(
     (".compliance.yaml", "standrd: coe\n",
      ".compliance.yaml:1:1: unknown key 'standrd' (allowed keys: paths, rules, standard, as-of, format, fail-under, "
      "fail-on, fail-on-area, fail-on-requirement, waivers, baseline, exit-zero, max-file-bytes, max-string-chars, "
-     "max-depth, max-aliases)"),
+     "max-depth, max-aliases, max-nodes)"),
     ("pyproject.toml", "[project]\nname = 'x'\n\n[tool.compliance]\nstandard = 'coe'\n  fail_under = 5\n",
      "pyproject.toml:6:3: unknown key 'fail_under'"),
     ("pyproject.toml", "[tool.compliance]\nfail-under = 'high'\n", "pyproject.toml:2:14: fail-under: "),

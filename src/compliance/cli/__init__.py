@@ -4,8 +4,9 @@ Reports go to stdout (or ``--output``); errors, notes and progress go to stderr.
 imported inside commands so that ``--help`` stays fast.
 """
 
-from compliance.cli import checks, data
+from compliance.cli import checks, data, init
 from compliance.cli.app import app, main
 from compliance.cli.common import EXIT_CODES, EXIT_FAILED, EXIT_INPUT, EXIT_INTERNAL, EXIT_OK
 
-__all__ = ["EXIT_CODES", "EXIT_FAILED", "EXIT_INPUT", "EXIT_INTERNAL", "EXIT_OK", "app", "checks", "data", "main"]
+__all__ = ["EXIT_CODES", "EXIT_FAILED", "EXIT_INPUT", "EXIT_INTERNAL", "EXIT_OK", "app", "checks", "data", "init",
+           "main"]

@@ -9,16 +9,16 @@ from typing import Annotated, Any
 import typer
 
 from compliance.cli.common import EXIT_CODES, EXIT_INTERNAL, TERMINAL, fail
+from compliance.cli.conventions import CONFIG_META, HELP_OPTIONS, Typer
 
-app = typer.Typer(
+app = Typer(
     name="compliance",
     help="Check anti-trafficking legislation against international victim-protection standards.\n\n" + EXIT_CODES
     + "\n\nSettings come from flags, then COMPLIANCE_* environment variables, then .compliance.yaml or "
     "[tool.compliance] in pyproject.toml (found by walking up from the working directory).",
     no_args_is_help=True,
     add_completion=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
+    context_settings={"help_option_names": HELP_OPTIONS},
 )
 
 #: The parameters of each command that a configuration file may set.
@@ -31,6 +31,7 @@ _CONFIGURABLE = {
     "rules": {"rules_dir"},
     "explain": {"rules_dir", "standard"},
     "corpus": {"rules_dir"},
+    "init": {"rules_dir"},
 }
 
 
@@ -42,13 +43,28 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-def _apply_limits(from_file: dict[str, int]) -> None:
-    """Loader limits: ``COMPLIANCE_MAX_*`` environment variables over the configuration file."""
+def _apply_limits(from_file: dict[str, int], source: Path | None = None) -> None:
+    """Loader limits: ``COMPLIANCE_MAX_*`` environment variables over the configuration file.
+
+    A configuration file belongs to the repository being checked, which may be anyone's pull
+    request: it can only *lower* a built-in cap (a higher value is ignored, with a warning). Only
+    the person running the tool (an environment variable) can raise one.
+    """
     import os
 
-    from compliance.limits import NAMES, set_limits
+    from compliance.limits import NAMES, Limits, set_limits
 
-    changes = dict(from_file)
+    builtin = Limits()
+    changes = {}
+    for field, value in from_file.items():
+        cap = getattr(builtin, field)
+        if value > cap:
+            setting = next(k for k, v in NAMES.items() if v == field)
+            variable = "COMPLIANCE_" + setting.upper().replace("-", "_")
+            TERMINAL.warn(f"{source}: {setting} = {value} is above the built-in {cap}; a configuration file can "
+                          f"only lower limits (set {variable} to raise it)")
+            continue
+        changes[field] = value
     for setting, field in NAMES.items():
         variable = "COMPLIANCE_" + setting.upper().replace("-", "_")
         raw = os.environ.get(variable)
@@ -84,9 +100,10 @@ def _apply_config(ctx: typer.Context, explicit: Path | None) -> None:
         loaded = load_config(path)
     except (ComplianceError, ErrorList) as exc:
         fail(errors_of(exc))
-    _apply_limits(loaded.config.limits())
+    _apply_limits(loaded.config.limits(), path)
     values = defaults(loaded)
     TERMINAL.debug(f"config: {path}")
+    ctx.meta[CONFIG_META] = path
     table: dict[str, Any] = {cmd: {k: v for k, v in values.items() if k in keys} for cmd, keys in _CONFIGURABLE.items()}
     table["baseline"] = {"create": {k: v for k, v in values.items()
                                     if k in {"files", "rules_dir", "standard", "as_of"}}}
@@ -99,7 +116,7 @@ def _root(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Print the version and exit.")] = False,
     config: Annotated[Path | None, typer.Option(
-        "--config", envvar="COMPLIANCE_CONFIG", exists=True, dir_okay=False,
+        "--config", envvar="COMPLIANCE_CONFIG", exists=True, dir_okay=False, metavar="FILE",
         help="Read settings from this file (.compliance.yaml or pyproject.toml) instead of searching.")] = None,
     no_config: Annotated[bool, typer.Option("--no-config", help="Ignore configuration files.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the report and errors.")] = False,
@@ -117,6 +134,9 @@ def _root(
         _apply_limits({})
     else:
         _apply_config(ctx, config)
+    from compliance.checkpoint import reached
+
+    reached("configured")
 
 
 def main() -> None:

@@ -20,10 +20,12 @@ from compliance.cli.common import (
     FilesArg,
     InputError,
     JobsOpt,
+    MkdirOpt,
     NoCacheOpt,
     Progress,
     RulesOpt,
     StandardOpt,
+    counted,
     echo,
     input_errors,
     load_rules,
@@ -32,6 +34,7 @@ from compliance.cli.common import (
     suggest,
     write,
 )
+from compliance.cli.conventions import Typer
 
 if TYPE_CHECKING:
     from compliance.model.results import Report
@@ -49,6 +52,7 @@ class Format(StrEnum):
     sarif = "sarif"
     junit = "junit"
     github = "github"
+    gitlab = "gitlab"
 
 
 class FailOn(StrEnum):
@@ -70,8 +74,11 @@ def check_all(files: list[Path] | None, as_of: str | None, standard: str | None,
         result_cache.disable()
 
     day = parse_date(as_of)
-    rules = load_rules(rules_dir)
+    rules = load_rules(rules_dir, standard)
     api.profile_instruments(rules, standard)
+    from compliance.checkpoint import reached
+
+    reached("rules-loaded")
     names = [str(f) for f in files or []]
     if "-" in names:
         if len(names) > 1:
@@ -87,7 +94,7 @@ def check_all(files: list[Path] | None, as_of: str | None, standard: str | None,
         return rules, [Path("-")], [report]
     paths = api.expand_paths(files) if files else api.bundled_legislation()
     if not files:
-        TERMINAL.note(f"checking the bundled legislation ({len(paths)} files)")
+        TERMINAL.note(f"checking the bundled legislation ({counted(len(paths), 'file')})")
     shown = {} if files else {p: api.display_name(p) for p in paths}
     progress = Progress(len(paths))
     try:
@@ -95,7 +102,7 @@ def check_all(files: list[Path] | None, as_of: str | None, standard: str | None,
                                  sink=sink)
     finally:
         progress.close()
-    TERMINAL.debug(f"checked {len(paths)} files against rules {rules.version}, standard "
+    TERMINAL.debug(f"checked {counted(len(paths), 'file')} against rules {rules.version}, standard "
                    f"{reports[0].standard if reports else standard}, as of {reports[0].as_of if reports else day}")
     return rules, paths, reports
 
@@ -122,6 +129,8 @@ def check(
     output_junit: Annotated[Path | None, typer.Option("--output-junit", help="Also write JUnit XML here.")] = None,
     output_github: Annotated[Path | None, typer.Option(
         "--output-github", help="Also write GitHub workflow annotations here.")] = None,
+    output_gitlab: Annotated[Path | None, typer.Option(
+        "--output-gitlab", help="Also write a GitLab Code Quality report here.")] = None,
     fail_under: Annotated[int | None, typer.Option(
         "--fail-under", min=0, max=100, envvar="COMPLIANCE_FAIL_UNDER",
         help="Exit 1 if any overall score is below N.")] = None,
@@ -129,10 +138,11 @@ def check(
         "--fail-on", envvar="COMPLIANCE_FAIL_ON",
         help="Exit 1 on any missing finding, or any partial or missing one (waived findings excepted).")] = None,
     fail_on_area: Annotated[list[str] | None, typer.Option(
-        "--fail-on-area", envvar="COMPLIANCE_FAIL_ON_AREA", help="Limit --fail-on to this area (repeatable).")]
+        "--fail-on-area", envvar="COMPLIANCE_FAIL_ON_AREA", metavar="AREA",
+        help="Limit --fail-on to this area (repeatable).")]
     = None,
     fail_on_requirement: Annotated[list[str] | None, typer.Option(
-        "--fail-on-requirement", envvar="COMPLIANCE_FAIL_ON_REQUIREMENT",
+        "--fail-on-requirement", envvar="COMPLIANCE_FAIL_ON_REQUIREMENT", metavar="ID",
         help="Limit --fail-on to this requirement id (repeatable).")] = None,
     exit_zero: Annotated[bool, typer.Option(
         "--exit-zero", envvar="COMPLIANCE_EXIT_ZERO",
@@ -149,14 +159,16 @@ def check(
     rules_dir: RulesOpt = None,
     jobs: JobsOpt = None,
     no_cache: NoCacheOpt = False,
+    mkdir: MkdirOpt = False,
 ) -> None:
     """Score statutes against the rule set and report what is met, partly met or missing.
 
-    In CI: --format sarif/junit/github, several --output-FORMAT files in one run, thresholds
+    In CI: --format sarif/junit/github/gitlab, several --output-FORMAT files in one run, thresholds
     (--fail-under, --fail-on), waivers and a baseline.
     """
     extra = {"text": output_text, "json": output_json, "markdown": output_markdown, "html": output_html,
-             "csv": output_csv, "sarif": output_sarif, "junit": output_junit, "github": output_github}
+             "csv": output_csv, "sarif": output_sarif, "junit": output_junit, "github": output_github,
+             "gitlab": output_gitlab}
     wanted = list(dict.fromkeys([fmt.value, *(name for name, target in extra.items() if target is not None)]))
 
     from compliance.policy.gate import Gate, breaches
@@ -180,7 +192,9 @@ def check(
             reports, regressed = _baseline(reports, baseline)
             failed |= regressed
         texts = {name: render(reports, name) for name in wanted}
-        _emit(fmt, output, extra, texts, paths)
+        _emit(fmt, output, extra, texts, paths, mkdir)
+        if "github" in wanted:
+            _job_summary(reports)
     found = breaches(reports, Gate(fail_under, fail_on.value if fail_on else None, frozenset(areas), frozenset(ids)))
     for breach in found:
         typer.echo(str(breach), err=True)
@@ -189,18 +203,35 @@ def check(
 
 
 def _emit(fmt: Format, output: Path | None, extra: dict[str, Path | None], texts: dict[str, str],
-          inputs: list[Path]) -> None:
+          inputs: list[Path], mkdir: bool = False) -> None:
     """Write the report to stdout or ``--output``, and every ``--output-FORMAT`` file."""
     text = texts[fmt.value]
     if output is not None:
-        write(output, text, inputs)
+        write(output, text, inputs, mkdir=mkdir)
         TERMINAL.note(f"wrote {output}")
     else:
         echo(_colour_text(text) if fmt is Format.text else text, nl=False)
     for name, target in extra.items():
         if target is not None:
-            write(target, texts[name], inputs)
+            write(target, texts[name], inputs, mkdir=mkdir)
             TERMINAL.note(f"wrote {target}")
+
+
+def _job_summary(reports: list[Report]) -> None:
+    """In a GitHub Actions step (``GITHUB_STEP_SUMMARY`` set), append the Markdown job summary; never fail on it."""
+    import datetime as dt
+    import os
+
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+    from compliance.render.github import render_step_summary
+
+    try:
+        with open(target, "a", encoding="utf-8", errors="replace") as handle:
+            handle.write(render_step_summary(reports, dt.date.today()))
+    except OSError as exc:
+        TERMINAL.warn(f"GITHUB_STEP_SUMMARY: could not append the job summary to {target}: {exc.strerror or exc}")
 
 
 def _waivers(reports: list[Report], rules: RuleSet, path: Path | None, disabled: bool) -> tuple[list[Report], bool]:
@@ -256,6 +287,9 @@ def compare(
     rules_dir: RulesOpt = None,
     jobs: JobsOpt = None,
     no_cache: NoCacheOpt = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="html: overwrite files in the folder that compliance did not write.")] = False,
+    mkdir: MkdirOpt = False,
 ) -> None:
     """Compare jurisdictions: ranking, matrix of requirements, charts; HTML writes a folder of pages."""
     import json
@@ -288,19 +322,38 @@ def compare(
             if output is None:
                 typer.echo(text, nl=False)
             else:
-                write(output, text, paths)
+                write(output, text, paths, mkdir=mkdir)
                 TERMINAL.note(f"wrote {output}")
             return
         folder = output or Path("reports")
-        if folder.exists() and not folder.is_dir():
-            raise InputError(f"--output {folder} is a file; the HTML comparison is a folder of pages")
         links = _page_names([r.jurisdiction.code for r in reports])
-        for report, page in zip(reports, links.values(), strict=True):
-            write(folder / page, render_html([report], back="index.html"), paths)
-        write(folder / "comparison.csv", render(reports, "csv"), paths)
+        pages = {page: render_html([report], back="index.html") for report, page in
+                 zip(reports, links.values(), strict=True)}
+        pages["comparison.csv"] = render(reports, "csv")
         by_code = dict(zip([r.jurisdiction.code for r in reports], links.values(), strict=True))
-        write(folder / "index.html", render_comparison_html(comparison, by_code, "comparison.csv"), paths)
+        pages["index.html"] = render_comparison_html(comparison, by_code, "comparison.csv")
+        _write_site(folder, pages, paths, force=force, mkdir=mkdir)
         TERMINAL.note(f"wrote {folder / 'index.html'} ({len(reports)} jurisdiction pages, comparison.csv)")
+
+
+def _write_site(folder: Path, pages: dict[str, str], inputs: list[Path], *, force: bool, mkdir: bool) -> None:
+    """Write the comparison site (see :mod:`compliance.site`); refusals are input errors, nothing written."""
+    from compliance.atomic import UnsafeTarget
+    from compliance.site import SiteConflict, write_site
+
+    names = {(folder / page).resolve() for page in pages}
+    if any(p.resolve() in names for p in inputs if str(p) != "-"):
+        raise InputError(f"--output {folder} would overwrite an input file; refusing")
+    try:
+        done = write_site(folder, {k: v.encode("utf-8") for k, v in pages.items()}, force=force, mkdir=mkdir)
+    except (UnsafeTarget, SiteConflict) as exc:
+        raise InputError(f"--output: {exc}") from None
+    except OSError as exc:
+        raise InputError(f"cannot write {folder}: {exc.strerror or exc}") from None
+    for name in done.removed:
+        TERMINAL.note(f"removed {folder / name} (a page of an earlier run)")
+    for name in done.kept:
+        TERMINAL.note(f"kept {folder / name}: an earlier run wrote it but it was changed since")
 
 
 def _page_names(codes: list[str]) -> dict[int, str]:
@@ -323,8 +376,10 @@ class DiffFormat(StrEnum):
 def diff(
     old: Annotated[Path, typer.Argument(help="The earlier statute file (or the only one, with two dates).")],
     new: Annotated[Path | None, typer.Argument(help="The later statute file.", show_default=False)] = None,
-    old_as_of: Annotated[str | None, typer.Option("--old-as-of", help="Date for OLD (YYYY-MM-DD).")] = None,
-    new_as_of: Annotated[str | None, typer.Option("--new-as-of", help="Date for NEW (YYYY-MM-DD).")] = None,
+    old_as_of: Annotated[str | None, typer.Option(
+        "--old-as-of", metavar="DATE", help="Date for OLD (YYYY-MM-DD).")] = None,
+    new_as_of: Annotated[str | None, typer.Option(
+        "--new-as-of", metavar="DATE", help="Date for NEW (YYYY-MM-DD).")] = None,
     fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="Output format.")] = DiffFormat.text,
     fail_on_regression: Annotated[bool, typer.Option(
         "--fail-on-regression", help="Exit 1 if any requirement's score went down.")] = False,
@@ -338,7 +393,7 @@ def diff(
     with input_errors():
         if new is None and not (old_as_of and new_as_of):
             raise InputError("give two files, or one file with --old-as-of and --new-as-of")
-        rules = load_rules(rules_dir)
+        rules = load_rules(rules_dir, standard)
         api.profile_instruments(rules, standard)
         before = api.check(api.load_statute(old, rules), rules, parse_date(old_as_of, "--old-as-of"),
                            standard=standard)
@@ -350,8 +405,8 @@ def diff(
         raise typer.Exit(EXIT_FAILED)
 
 
-baseline_app = typer.Typer(help="Record today's verdicts so that check --baseline fails only on regressions.",
-                           no_args_is_help=True)
+baseline_app = Typer(help="Record today's verdicts so that check --baseline fails only on regressions.",
+                     no_args_is_help=True)
 app.add_typer(baseline_app, name="baseline")
 
 
@@ -366,6 +421,7 @@ def baseline_create(
     rules_dir: RulesOpt = None,
     jobs: JobsOpt = None,
     no_cache: NoCacheOpt = False,
+    mkdir: MkdirOpt = False,
 ) -> None:
     """Record each jurisdiction's verdict on each requirement (keyed on jurisdiction + requirement id)."""
     from compliance.policy.baseline import create_baseline, dump_baseline
@@ -377,10 +433,9 @@ def baseline_create(
         if not reports:
             raise InputError("no statute to record")
         base = create_baseline(reports)
-        write(output, dump_baseline(base), paths)
+        write(output, dump_baseline(base), paths, mkdir=mkdir)
     count = sum(len(v) for v in base.jurisdictions.values())
-    juris = f"{len(base.jurisdictions)} jurisdiction{'' if len(base.jurisdictions) == 1 else 's'}"
-    TERMINAL.note(f"wrote {output}: {juris}, {count} verdicts "
+    TERMINAL.note(f"wrote {output}: {counted(len(base.jurisdictions), 'jurisdiction')}, {counted(count, 'verdict')} "
                   f"(rules {base.rules_version}, standard {base.standard}, as of {base.as_of})")
 
 

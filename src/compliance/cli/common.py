@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
+from compliance.textsafe import one_line
+
 if TYPE_CHECKING:
     from compliance.model.rules import RuleSet
 
@@ -30,19 +32,19 @@ class Terminal:
     verbose: bool = False
 
     def note(self, message: str) -> None:
-        """A progress or status line on stderr (hidden by --quiet)."""
+        """A progress or status line on stderr (hidden by --quiet); always one line, control characters escaped."""
         if not self.quiet:
-            typer.echo(message, err=True)
+            typer.echo(one_line(message), err=True)
 
     def debug(self, message: str) -> None:
-        """A line on stderr shown only with --verbose."""
+        """A line on stderr shown only with --verbose (one line, escaped)."""
         if self.verbose:
-            typer.echo(message, err=True)
+            typer.echo(one_line(message), err=True)
 
     def warn(self, message: str) -> None:
-        """A warning on stderr (hidden by --quiet)."""
+        """A warning on stderr (hidden by --quiet; one line, escaped before it is coloured)."""
         if not self.quiet:
-            echo(paint(message, "yellow", sys.stderr), err=True)
+            echo(paint(one_line(message), "yellow", sys.stderr), err=True)
 
 
 TERMINAL = Terminal()
@@ -78,9 +80,12 @@ class Progress:
 
     def __call__(self, path: Path) -> None:
         """Advance to the next file."""
+        from compliance.checkpoint import reached
+
+        reached("file-checked")
         self.done += 1
         if self.enabled:
-            sys.stderr.write(f"\r\x1b[2K[{self.done}/{self.total}] {path.name}")
+            sys.stderr.write(f"\r\x1b[2K[{self.done}/{self.total}] {one_line(path.name)}")
             sys.stderr.flush()
 
     def close(self) -> None:
@@ -95,20 +100,24 @@ class InputError(Exception):
 
 
 def fail(lines: list[str], code: int = EXIT_INPUT) -> NoReturn:
-    """Print error lines on stderr and exit."""
+    r"""Print error lines on stderr and exit.
+
+    Each entry is printed as exactly one line, control characters escaped: a newline in a file name
+    or a value the user gave prints as ``\n`` and cannot start a line of its own.
+    """
     for line in lines:
-        typer.echo(line, err=True)
+        typer.echo(one_line(line), err=True)
     raise typer.Exit(code)
 
 
 def errors_of(exc: Exception) -> list[str]:
-    """The display lines of an input error (or of each error of an ErrorList)."""
+    """The display lines of an input error (or of each error of an ErrorList): the error, then its context lines."""
     from compliance.errors import ComplianceError, ErrorList
 
     if isinstance(exc, ErrorList):
-        return [e.display() for e in exc.errors]
+        return [line for e in exc.errors for line in e.display().split("\n")]
     if isinstance(exc, ComplianceError):
-        return [exc.display()]
+        return exc.display().split("\n")
     return [f"error: {exc}"]
 
 
@@ -136,12 +145,31 @@ def collect(errors: list[str]) -> Iterator[None]:
         errors += errors_of(exc)
 
 
-def load_rules(rules_dir: Path | None) -> RuleSet:
-    """Load the rule set (default: bundled), exiting 2 on any error."""
+def load_rules(rules_dir: Path | None, standard: str | None = None) -> RuleSet:
+    """Load the rule set (default: bundled), exiting 2 on any error, and check ``--standard`` names a profile."""
     from compliance import api
 
     with input_errors():
-        return api.load_rules(rules_dir)
+        rules = api.load_rules(rules_dir)
+    if standard is not None:
+        check_profile(rules, standard)
+    return rules
+
+
+def check_profile(rules: RuleSet, standard: str) -> None:
+    """Exit 2 unless ``standard`` is a profile of the rule set, naming the flag, variable or config key it came from."""
+    import difflib
+
+    from compliance.cli.conventions import given_as
+
+    known = sorted(rules.profiles.profiles)
+    if standard in known:
+        return
+    where = given_as("standard", "--standard")
+    close = difflib.get_close_matches(standard, known, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    prefix = "" if where.endswith(": standard") else "error: "
+    fail([f"{prefix}{where}: unknown profile {standard!r}{hint} (profiles: {', '.join(known)})"])
 
 
 def parse_date(value: str | None, flag: str = "--as-of") -> dt.date | None:
@@ -154,14 +182,33 @@ def parse_date(value: str | None, flag: str = "--as-of") -> dt.date | None:
         raise InputError(f"{flag}: invalid date {value!r}: use YYYY-MM-DD") from None
 
 
-def write(output: Path, text: str, inputs: list[Path]) -> None:
-    """Write ``text`` to ``output`` atomically (temporary file, then rename); never over an input file."""
-    from compliance.atomic import write_text
+def write(output: Path, text: str, inputs: list[Path], *, mkdir: bool = False) -> None:
+    """Write ``text`` to ``output`` safely (see :mod:`compliance.atomic`); never over an input file.
+
+    A symlink or anything but a regular file at ``output``, a missing folder (unless ``mkdir``),
+    and a failed write (no permission, full disk) are input errors: one line, exit 2, nothing
+    written.
+    """
+    from compliance.atomic import UnsafeTarget, write_text
 
     target = output.resolve()
     if any(target == p.resolve() for p in inputs if str(p) != "-"):
         raise InputError(f"output {output} is one of the input files; refusing to overwrite it")
-    write_text(target, text)
+    try:
+        write_text(output, text, mkdir=mkdir)
+    except UnsafeTarget as exc:
+        raise InputError(f"cannot write {output}: {exc}") from None
+    except OSError as exc:
+        raise InputError(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """A count with its noun in the right number.
+
+    >>> counted(1, "file"), counted(2, "file"), counted(0, "jurisdiction page")
+    ('1 file', '2 files', '0 jurisdiction pages')
+    """
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
 
 
 def suggest(wanted: str, ids: list[str]) -> str:
@@ -174,18 +221,21 @@ def suggest(wanted: str, ids: list[str]) -> str:
 
 
 RulesOpt = Annotated[Path | None, typer.Option(
-    "--rules", envvar="COMPLIANCE_RULES", help="Rule set folder (default: the bundled rules).")]
+    "--rules", envvar="COMPLIANCE_RULES", metavar="DIR", help="Rule set folder (default: the bundled rules).")]
 StandardOpt = Annotated[str | None, typer.Option(
-    "--standard", "-s", envvar="COMPLIANCE_STANDARD",
+    "--standard", "-s", envvar="COMPLIANCE_STANDARD", metavar="PROFILE",
     help="Instruments to check against: a profile of rules/profiles.yaml (e.g. all, un, coe).")]
 AsOfOpt = Annotated[str | None, typer.Option(
-    "--as-of", envvar="COMPLIANCE_AS_OF", help="Evaluate the law in force on this date (YYYY-MM-DD; default today).")]
+    "--as-of", envvar="COMPLIANCE_AS_OF", metavar="DATE",
+    help="Evaluate the law in force on this date (YYYY-MM-DD; default today).")]
 FilesArg = Annotated[list[Path] | None, typer.Argument(
-    help="Statute files or folders; '-' reads one statute from stdin (default: the bundled legislation).",
-    show_default=False)]
+    metavar="FILE", show_default=False,
+    help="Statute files or folders; '-' reads one statute from stdin (default: the bundled legislation).")]
+MkdirOpt = Annotated[bool, typer.Option(
+    "--mkdir", help="Create missing folders of the output path (default: a missing folder is an error).")]
 NoCacheOpt = Annotated[bool, typer.Option(
     "--no-cache", envvar="COMPLIANCE_NO_CACHE",
     help="Do not read or write the result cache (kept under ~/.cache/compliance or COMPLIANCE_CACHE_DIR).")]
 JobsOpt = Annotated[int | None, typer.Option(
-    "--jobs", "-j", min=1, envvar="COMPLIANCE_JOBS",
+    "--jobs", "-j", min=1, envvar="COMPLIANCE_JOBS", metavar="N",
     help="Worker processes for many files (default: as many as pay off; 1: none).", show_default=False)]

@@ -14,9 +14,11 @@ from compliance.cli.app import app
 from compliance.cli.common import (
     TERMINAL,
     InputError,
+    MkdirOpt,
     RulesOpt,
     StandardOpt,
     collect,
+    counted,
     fail,
     input_errors,
     load_rules,
@@ -24,11 +26,12 @@ from compliance.cli.common import (
     suggest,
     write,
 )
+from compliance.cli.conventions import Typer
 
 
 @app.command()
 def validate(
-    paths: Annotated[list[Path], typer.Argument(help="Statute or rule files, or folders of them.")],
+    paths: Annotated[list[Path], typer.Argument(metavar="PATH", help="Statute or rule files, or folders of them.")],
     strict: Annotated[bool, typer.Option(
         "--strict", help="Curated-corpus checks too: retrieval dates, ISO codes, treaty dates, no unencoded "
                          "provision about victims.")] = False,
@@ -99,7 +102,7 @@ def list_rules(
     if fmt is ListFormat.markdown:
         typer.echo(catalogue_markdown(rules), nl=False)
         return
-    typer.echo(f"rule set {rules.version}: {len(rules.requirements)} requirements")
+    typer.echo(f"rule set {rules.version}: {counted(len(rules.requirements), 'requirement')}")
     for r in rules.requirements:
         cites = "; ".join(s.cite(rules.instruments[s.instrument].name) for s in r.sources())
         typer.echo(f"{r.id:<18} {r.area:<15} {cites}: {r.title}")
@@ -107,11 +110,12 @@ def list_rules(
 
 @app.command()
 def explain(
-    target: Annotated[str, typer.Argument(help="A requirement id, or a statute file followed by a requirement id.")],
-    rule_id: Annotated[str | None, typer.Argument(help="With a statute file: the requirement id.",
+    target: Annotated[str, typer.Argument(
+        metavar="ID_OR_FILE", help="A requirement id, or a statute file followed by a requirement id.")],
+    rule_id: Annotated[str | None, typer.Argument(metavar="ID", help="With a statute file: the requirement id.",
                                                   show_default=False)] = None,
     as_of: Annotated[str | None, typer.Option(
-        "--as-of", help="With a statute file: law in force on this date.")] = None,
+        "--as-of", metavar="DATE", help="With a statute file: law in force on this date.")] = None,
     standard: StandardOpt = None,
     rules_dir: RulesOpt = None,
 ) -> None:
@@ -119,7 +123,7 @@ def explain(
     from compliance import api
     from compliance.render.explain import explain_result, explain_rule
 
-    rules = load_rules(rules_dir)
+    rules = load_rules(rules_dir, standard)
     wanted = rule_id or target
     req = rules.requirement(wanted)
     if req is None:
@@ -138,7 +142,8 @@ def explain(
 
 @app.command()
 def corpus(
-    as_of: Annotated[str, typer.Option("--as-of", help="Score the law in force on this date (YYYY-MM-DD).")],
+    as_of: Annotated[str, typer.Option(
+        "--as-of", metavar="DATE", help="Score the law in force on this date (YYYY-MM-DD).")],
     rules_dir: RulesOpt = None,
 ) -> None:
     """Print the corpus catalogue (docs/corpus.md): provenance figures and scores of the bundled legislation."""
@@ -179,41 +184,49 @@ def schema(
     typer.echo(json.dumps(api.json_schema(name.value), indent=2, ensure_ascii=False))
 
 
-import_app = typer.Typer(help="Import statutes from other formats as statute-file skeletons.", no_args_is_help=True)
+import_app = Typer(help="Import statutes from other formats as statute-file skeletons.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
 
 
 @import_app.command("akn")
 def import_akn(
-    source: Annotated[Path, typer.Argument(help="An Akoma Ntoso (LegalDocML) XML file.")],
+    source: Annotated[Path, typer.Argument(metavar="FILE", help="An Akoma Ntoso (LegalDocML) XML file.")],
     output: Annotated[Path | None, typer.Option("--output", "-o", help="The statute file to write.")] = None,
     update: Annotated[Path | None, typer.Option(
-        "--update", help="An existing statute file: keep its norms and notes, refresh texts and headings.")] = None,
+        "--update", metavar="FILE", help="An encoded statute file to refresh: texts and headings from the XML; its "
+        "norms, notes, comments and layout kept. '-o' the same file updates it in place.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Allow overwriting an existing output file.")] = False,
+    mkdir: MkdirOpt = False,
+    rules_dir: RulesOpt = None,
 ) -> None:
     """Turn an Akoma Ntoso act into a statute-file skeleton (one provision per section; norms to write)."""
-    from compliance import akn
-    from compliance.loader import load_yaml
+    from compliance import akn, api
+    from compliance.errors import ComplianceError, ErrorList
 
     with input_errors():
-        try:
-            xml = source.read_bytes()
-        except OSError as exc:
-            raise InputError(f"{source}: {exc.strerror}") from None
-        data = akn.parse_akn(xml, str(source))
-        if update is not None:
-            data, notes = akn.merge(load_yaml(update).data, data)
+        data = akn.parse_akn(akn.read_limited(source), str(source))
+        if update is None:
+            text = akn.skeleton(data, source.name)
+        else:
+            rules = load_rules(rules_dir)
+            raw = akn.read_limited(update)
+            api.load_statute(update, rules, text=raw)  # the file to update must pass validate
+            text, notes = akn.update(raw.decode("utf-8-sig"), data, str(update))
+            try:  # so must the result: never write a file that fails validate
+                api.load_statute(output or update, rules, text=text)
+            except (ComplianceError, ErrorList) as exc:
+                first = exc.errors[0] if isinstance(exc, ErrorList) else exc
+                raise InputError(f"{output or update}: not written: the update would fail validate ({first}); "
+                                 "please report this") from None
             for note in notes:
                 TERMINAL.note(f"{update}: {note}")
-        text = akn.to_yaml(data, source.name)
         if output is None:
             typer.echo(text, nl=False)
             return
-        if output.exists() and not force:
-            raise InputError(f"{output} exists; use --force to overwrite it (or --update to merge into it)")
-        if update is not None and output.resolve() == update.resolve():
-            TERMINAL.note(f"{output}: comments of the existing file are not kept")
-        write(output, text, [source])
+        in_place = update is not None and output.resolve() == update.resolve()
+        if output.exists() and not force and not in_place:
+            raise InputError(f"{output} exists; use --force to overwrite it (or --update {output} to merge into it)")
+        write(output, text, [source], mkdir=mkdir)
         TERMINAL.note(f"wrote {output}")
 
 
@@ -236,11 +249,12 @@ class CalibrationFormat(StrEnum):
 @app.command()
 def calibrate(
     findings: Annotated[Path | None, typer.Argument(
-        help="The findings file (default: the bundled calibration/findings.yaml).")] = None,
-    fmt: Annotated[CalibrationFormat, typer.Option("--format", "-f", help="text, json, or markdown "
-                                                   "(docs/accuracy.md).")] = CalibrationFormat.text,
+        metavar="FILE", help="The findings file (default: the bundled calibration/findings.yaml).")] = None,
+    fmt: Annotated[CalibrationFormat, typer.Option(
+        "--format", "-f", help="Output format (markdown: the page docs/accuracy.md).")] = CalibrationFormat.text,
     legislation: Annotated[Path | None, typer.Option(
-        "--legislation", help="Folder of statute files <code>.yaml (default: the bundled legislation).")] = None,
+        "--legislation", metavar="DIR",
+        help="Folder of statute files, one CODE.yaml per jurisdiction (default: the bundled legislation).")] = None,
     rules_dir: RulesOpt = None,
 ) -> None:
     """Measure the engine against published expert findings: agreement per finding and overall."""

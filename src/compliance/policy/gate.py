@@ -16,6 +16,7 @@ from typing import Literal
 
 from compliance.model.results import Report, RequirementResult
 from compliance.span import Span
+from compliance.textsafe import one_line
 
 FailOn = Literal["missing", "partial"]
 
@@ -44,8 +45,8 @@ class Breach:
     span: Span
 
     def __str__(self) -> str:
-        """``file:line:column: message``."""
-        return f"{self.span}: {self.message}"
+        """``file:line:column: message`` (one line, control characters escaped)."""
+        return one_line(f"{self.span}: {self.message}")
 
 
 def _span(report: Report, req: RequirementResult) -> Span:

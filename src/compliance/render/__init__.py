@@ -25,6 +25,7 @@ RENDERERS: dict[str, tuple[str, str]] = {
     "sarif": ("compliance.render.sarif", "render_sarif"),
     "junit": ("compliance.render.junit", "render_junit"),
     "github": ("compliance.render.github", "render_github"),
+    "gitlab": ("compliance.render.gitlab", "render_gitlab"),
 }
 
 

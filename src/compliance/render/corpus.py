@@ -1,8 +1,13 @@
-"""The corpus catalogue page ``docs/corpus.md``: every bundled jurisdiction, its sources and scores."""
+r"""The corpus catalogue page ``docs/corpus.md``: every bundled jurisdiction, its sources and scores.
+
+Every line is made safe (:func:`~compliance.render.sanitize.one_line`): control characters are
+escaped and a newline in a name or title prints as ``\n`` instead of breaking the table.
+"""
 
 from __future__ import annotations
 
 from compliance.model.results import CorpusEntry
+from compliance.render.sanitize import one_line
 
 
 def corpus_markdown(entries: list[CorpusEntry], as_of: str, rules_version: str) -> str:
@@ -30,4 +35,4 @@ def corpus_markdown(entries: list[CorpusEntry], as_of: str, rules_version: str) 
         out += ["", "Treaties:", ""]
         out += [f"- {t['instrument']}: party since {t['since']}" + ("" if t["exact"] == "yes" else
                 " at the latest (exact date not verified)") for t in e.treaties] or ["- none recorded"]
-    return "\n".join(out) + "\n"
+    return "\n".join(one_line(line) for line in out) + "\n"

@@ -1,10 +1,15 @@
-"""Output of ``compliance diff``: text for people, JSON for tools."""
+r"""Output of ``compliance diff``: text for people, JSON for tools.
+
+The text is safe for any input (:mod:`compliance.render.sanitize`): control characters are
+escaped and a newline in any field prints as ``\n``, so every line is one the renderer wrote.
+"""
 
 from __future__ import annotations
 
 import json
 
 from compliance.model.results import Diff
+from compliance.render.sanitize import one_line
 
 
 def render_diff_text(diff: Diff) -> str:
@@ -23,7 +28,7 @@ def render_diff_text(diff: Diff) -> str:
         lines += [f"    because {cause}" for cause in c.causes]
     if not diff.changes:
         lines.append("no requirement changed")
-    return "\n".join(lines) + "\n"
+    return "\n".join(one_line(line) for line in lines) + "\n"
 
 
 def render_diff_json(diff: Diff) -> str:

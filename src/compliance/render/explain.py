@@ -1,4 +1,9 @@
-"""Plain-text explanations: of a requirement (``explain RULE_ID``) and of one verdict (``explain FILE RULE_ID``)."""
+r"""Plain-text explanations: of a requirement (``explain RULE_ID``) and of one verdict (``explain FILE RULE_ID``).
+
+Safe for any input (:mod:`compliance.render.sanitize`): control characters are escaped, and a
+newline only breaks a line in the multi-line texts (treaty and statute text, rationale), which are
+indented; in any other field it prints as ``\n``.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,17 @@ from collections.abc import Mapping
 
 from compliance.model.results import Report, RequirementResult
 from compliance.model.rules import Requirement, RuleSet
+from compliance.render.sanitize import one_line, terminal_safe
 
 
 def _indent(text: str, prefix: str = "    ") -> list[str]:
-    return [f"{prefix}{line}".rstrip() for line in text.strip().splitlines()]
+    """A multi-line text, one indented output line per line (split at newlines only: other breaks are escaped)."""
+    return [f"{prefix}{line}".rstrip() for line in terminal_safe(text.strip()).split("\n")]
+
+
+def _lines(out: list[str]) -> str:
+    """Join output lines, each made safe as one line (a field's newline cannot start a line)."""
+    return "\n".join(one_line(line) for line in out) + "\n"
 
 
 def explain_rule(req: Requirement, rules: RuleSet) -> str:
@@ -43,7 +55,7 @@ def explain_rule(req: Requirement, rules: RuleSet) -> str:
         out.append(f"    [{ex.expect}] {ex.name}")
         out += [f"        {' '.join(n.split())}" for n in ex.norms]
     out += ["", "  What the law should say:", *_indent(req.recommendation)]
-    return "\n".join(out) + "\n"
+    return _lines(out)
 
 
 def explain_result(report: Report, result: RequirementResult, texts: Mapping[str, tuple[str, str]]) -> str:
@@ -72,4 +84,4 @@ def explain_result(report: Report, result: RequirementResult, texts: Mapping[str
             status, text = texts.get(provision, ("", ""))
             out += [f"    {provision} (text {status}):", *_indent(text, "      ")]
     out += ["", "  What the law should say:", *_indent(result.recommendation)]
-    return "\n".join(out) + "\n"
+    return _lines(out)

@@ -1,36 +1,60 @@
-"""Plain-text output: a summary, then one ``file:line:column: [status] ...`` line per requirement.
+r"""Plain-text output: a summary, then one ``file:line:column: [status] ...`` line per requirement.
 
 Text output is for people and may change between versions; machines should read JSON.
+
+Safe for any input (:mod:`compliance.render.sanitize`): control characters are escaped, every field
+is kept on its line (a newline in a name or a message prints as ``\n``), and the only lines that
+start at the left margin are the findings and each report's header, whose user-supplied parts
+cannot hold the finding marker ``: [``. So every line that looks like a finding is one.
 """
 
 from __future__ import annotations
 
 from compliance.model.results import Report, RequirementResult
+from compliance.render.sanitize import display_width, escape_char, ljust, one_line
 
 _MARK = {"met": "met", "partial": "partial", "missing": "missing", "not_assessed": "not assessed"}
 
 
+def _plain(text: str) -> str:
+    """A user-supplied field of a line at the left margin: one line, and no finding marker in it."""
+    return one_line(text).replace(": [", ": \\[")
+
+
 def _locate(report: Report, req: RequirementResult) -> str:
+    """``file:line:column``, starting at the margin even for a file name that starts with a blank."""
     file, line, column = report.locate(req)
-    return f"{file}:{line}:{column}"
+    shown = _plain(file)
+    if shown[:1].isspace():
+        shown = escape_char(shown[0]) + shown[1:]
+    return f"{shown}:{line}:{column}"
 
 
 def _overall(report: Report) -> str:
     return "not assessed" if report.status == "not_assessed" else f"{report.score}/100 ({report.status})"
 
 
+def _areas(report: Report) -> list[str]:
+    """The area table: names padded to the widest (in terminal columns), scores right-aligned."""
+    names = {area_id: one_line(area_id) for area_id in report.areas}
+    width = max((display_width(n) for n in names.values()), default=0)
+    lines = []
+    for area_id, area in report.areas.items():
+        shown = f"{'-':>3}    " if area.status == "not_assessed" else f"{area.score:>3}/100"
+        lines.append(f"  {ljust(names[area_id], width)} {shown}  {area.status.replace('_', ' ')}")
+    return lines
+
+
 def _one(report: Report) -> list[str]:
     j = report.jurisdiction
     bind = "" if report.binding_score is None else f"; binding instruments only: {report.binding_score}/100"
-    lines = [f"{j.name} ({j.code}) — {report.file}",
+    lines = [f"{_plain(j.name)} ({_plain(j.code)}) — {_plain(report.file)}",
              f"  overall {_overall(report)}{bind}; as of {report.as_of}; "
              f"standard {report.standard}; rules {report.rules_version}"]
     lines.append(f"  {report.coverage.sentence()}")
     for inst in report.instruments:
         lines.append(f"  {inst.name}: {'binding' if inst.binding else 'benchmark'} — {inst.basis}")
-    for area_id, area in report.areas.items():
-        shown = "  - " if area.status == "not_assessed" else f"{area.score:>3}/100"
-        lines.append(f"  {area_id:<16} {shown}  {area.status.replace('_', ' ')}")
+    lines += _areas(report)
     lines.append("")
     for req in report.requirements:
         cites = "; ".join(f"{s.citation} ({'binding' if s.binding else 'benchmark'})" for s in req.sources)
@@ -40,7 +64,8 @@ def _one(report: Report) -> list[str]:
         if req.waiver:
             lines.append(f"    waived until {req.waiver.expires or 'further notice'}: {req.waiver.justification}")
         lines += [f"    - {gap}" for gap in req.gaps]
-    return lines
+    # Every entry is one line: whatever a field held, escaping it here keeps it on its line.
+    return [one_line(line) for line in lines]
 
 
 def render_text(reports: list[Report]) -> str:
