@@ -36,9 +36,15 @@ def main() -> None:
     import signal
 
     try:
-        _main()
+        try:
+            _main()
+        finally:
+            if sys.stdout is not None:
+                sys.stdout.flush()  # a closed pipe shows here, not as a message at interpreter shutdown
     except KeyboardInterrupt:
         _interrupted()
+    except BrokenPipeError:
+        _broken_pipe()
     finally:
         # The run is over (its outputs written, or refused): a late Ctrl-C while the interpreter
         # shuts down has nothing left to stop and must not print a traceback.
@@ -51,6 +57,15 @@ def _interrupted() -> None:
         sys.stderr.flush()
     finally:
         os._exit(130)  # no cleanup that a second Ctrl-C could interrupt: every write is already atomic
+
+
+def _broken_pipe() -> None:
+    """The reader went away (``compliance check | head``): stop quietly, as a program stopped by SIGPIPE does."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # nothing more can be flushed into the closed pipe
+    finally:
+        os._exit(141)  # 128 + SIGPIPE: what shells report for a writer whose reader closed
 
 
 def _main() -> None:

@@ -152,6 +152,10 @@ def main() -> None:
         sys.stderr.write("interrupted\n")
         sys.exit(130)
     except SystemExit:
+        if type(sys.stdout).__name__ == "PacifyFlushWrapper":  # typer's sign of a closed stdout pipe (EPIPE)
+            raise BrokenPipeError from None  # the entry point's to handle (compliance.entry), not exit 1
+        raise
+    except BrokenPipeError:
         raise
     except Exception as exc:
         sys.stderr.write(f"internal error: {type(exc).__name__}: {exc} (please report this)\n")
