@@ -15,6 +15,20 @@ TESTS = Path(__file__).resolve().parent
 BUNDLED = sorted(p.stem for p in (ROOT / "legislation").glob("*.yaml"))
 
 
+def sarif_schema_path() -> Path:
+    """The official OASIS SARIF 2.1.0 schema: read from ../shared/schemas (never copied into the project).
+
+    ``COMPLIANCE_SARIF_SCHEMA`` names it elsewhere; the path returned may not exist (tests then skip).
+    """
+    import os
+
+    if os.environ.get("COMPLIANCE_SARIF_SCHEMA"):
+        return Path(os.environ["COMPLIANCE_SARIF_SCHEMA"])
+    name = Path("shared") / "schemas" / "sarif-schema-2.1.0.json"
+    candidates = [folder / name for folder in ROOT.parents] + [Path("/work") / name]
+    return next((c for c in candidates if c.is_file()), candidates[0])
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Keep the tests' result cache apart from the user's (and fresh for every run)."""
     import os

@@ -18,19 +18,9 @@ from typer.testing import CliRunner
 
 from compliance.cli import app
 from compliance.render.ci import md
-from tests.conftest import BUNDLED, ROOT
+from tests.conftest import BUNDLED, ROOT, sarif_schema_path
 
-
-def _sarif_schema() -> Path:
-    """The official OASIS SARIF 2.1.0 schema: read from ../shared/schemas (never copied into the project)."""
-    if os.environ.get("COMPLIANCE_SARIF_SCHEMA"):
-        return Path(os.environ["COMPLIANCE_SARIF_SCHEMA"])
-    name = Path("shared") / "schemas" / "sarif-schema-2.1.0.json"
-    candidates = [folder / name for folder in ROOT.parents] + [Path("/work") / name]
-    return next((c for c in candidates if c.is_file()), candidates[0])
-
-
-SARIF_SCHEMA = _sarif_schema()
+SARIF_SCHEMA = sarif_schema_path()
 DAY = ["--as-of", "2026-11-28"]
 
 

@@ -41,7 +41,7 @@ from compliance.render.github import render_github, render_step_summary
 from compliance.render.gitlab import SEVERITIES, render_gitlab
 from compliance.render.junit import render_junit
 from compliance.render.sarif import information_uri, render_sarif, sarif_log
-from tests.conftest import ROOT
+from tests.conftest import ROOT, sarif_schema_path
 
 DAY = dt.date(2026, 11, 28)
 AS_OF = ["--as-of", DAY.isoformat()]
@@ -54,16 +54,7 @@ runner = CliRunner()
 PER_LEVEL, PER_JOB = 10, 50
 
 
-def _sarif_schema() -> Path:
-    """The official OASIS SARIF 2.1.0 schema, read from ../shared/schemas (as tests/test_ci.py does)."""
-    if os.environ.get("COMPLIANCE_SARIF_SCHEMA"):
-        return Path(os.environ["COMPLIANCE_SARIF_SCHEMA"])
-    name = Path("shared") / "schemas" / "sarif-schema-2.1.0.json"
-    candidates = [folder / name for folder in ROOT.parents] + [Path("/work") / name]
-    return next((c for c in candidates if c.is_file()), candidates[0])
-
-
-SCHEMA_PATH = _sarif_schema()
+SCHEMA_PATH = sarif_schema_path()
 VALIDATOR = (jsonschema.validators.validator_for(schema := json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))(
     schema) if SCHEMA_PATH.is_file() else None)
 
