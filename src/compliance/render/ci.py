@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 
 from compliance.model.results import Report, RequirementResult
-from compliance.textsafe import terminal_safe
 
 #: Baseline marks of findings that the baseline already knows and that did not get worse.
 KNOWN = frozenset({"unchanged", "improved"})
@@ -20,6 +19,8 @@ KNOWN = frozenset({"unchanged", "improved"})
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # XML 1.0 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Controls other than tab, LF and CR (C0, DEL, C1).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Everything a reader or a host may take for a line break, and other whitespace runs.
 _BREAKS = re.compile("[\\s\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 # CommonMark lets any ASCII punctuation be escaped with a backslash; these are the ones that start
@@ -33,12 +34,8 @@ def unicode_safe(text: str) -> str:
 
 
 def visible(text: str) -> str:
-    r"""``text`` with control characters (except LF and CR) shown as escapes, as in every text output.
-
-    The terminal rules of :mod:`compliance.textsafe` (C0, C1, DEL, bidi controls, line separators,
-    lone surrogates), keeping LF and CR for the caller to encode.
-    """
-    return "\r".join(terminal_safe(part) for part in text.split("\r"))
+    r"""``text`` with lone surrogates replaced and control characters (except tab, LF, CR) shown as ``\xNN``."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", unicode_safe(text))
 
 
 def xml_text(text: str) -> str:
