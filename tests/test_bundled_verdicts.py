@@ -38,11 +38,13 @@ def test_uk_s45_is_partial_for_schedule_4_and_the_adult_test(reports: dict[str, 
     assert {ev.provision for ev in r.evidence} == {"s45"}
 
 
-def test_us_has_no_operative_non_punishment_rule_only_a_finding(reports: dict[str, Report]) -> None:
+def test_us_non_punishment_is_not_assessed_because_state_law_was_not_read(reports: dict[str, Report]) -> None:
+    # Federal law has no operative rule (22 USC 7101(b)(19) is a finding), but vacatur and safe-harbor laws are
+    # State law, which the file does not hold: "missing" would describe federal law only (issue 11 calibration).
     r = req(reports["us"], "COE-2005-26")
-    assert r.status == "missing" and not r.binding
-    assert "22 USC 7101(b)(19): it is a finding, not an operative rule" in gaps(r)
-    assert reports["us"].areas["non_punishment"].status == "missing"
+    assert r.status == "not_assessed" and not r.binding
+    assert reports["us"].areas["non_punishment"].status == "not_assessed"
+    assert "State vacatur and safe-harbor laws" in reports["us"].coverage.notes["non_punishment"]
 
 
 def test_us_assistance_for_foreign_adults_depends_on_cooperation(reports: dict[str, Report]) -> None:
@@ -103,10 +105,16 @@ def test_every_evidence_line_points_at_a_norm_of_the_cited_provision(reports: di
                 assert lines[ev.line - 1][ev.column - 1:].startswith(first_word), (code, r.id, ev)
 
 
-def test_before_the_2022_act_the_uk_had_no_statutory_recovery_period(rules: RuleSet) -> None:
+def test_before_the_2022_act_the_uk_recovery_period_is_not_assessed(rules: RuleSet) -> None:
+    # NABA 2022 s 61 (in force 2023-01-30) is the first statutory recovery period, and the file reads the area from
+    # then: the earlier period under the NRM statutory guidance was not read, so 2022 is not assessed, not missing.
     statute = api.load_statute(ROOT / "legislation" / "gb-eaw.yaml", rules)
     before = api.check(statute, rules, dt.date(2022, 6, 1))
-    assert req(before, "COE-2005-13.1").status == "missing"
+    r = req(before, "COE-2005-13.1")
+    assert r.status == "not_assessed"
+    assert r.gaps == ["not assessed: the statute file's reading of this area covers the law in force from 2023-01-30; "
+                      "the law in force on 2022-06-01 (earlier wordings, or the acts they replaced) was not read"]
+    assert req(api.check(statute, rules, dt.date(2023, 1, 30)), "COE-2005-13.1").status != "not_assessed"
 
 
 def test_us_child_labour_trafficking_still_requires_means(reports: dict[str, Report]) -> None:

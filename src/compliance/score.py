@@ -160,11 +160,21 @@ def build_report(statute: ParsedStatute, rules: RuleSet, results: list[Requireme
     read_from = statute.statute.coverage_from
     before = read_from is not None and as_of < read_from
     not_read = statute.statute.not_read_on(as_of, [a.id for a in rules.scoring.areas])
-    why = (f"not assessed: the statute file's reading covers the law in force from {read_from}; the law in "
-           f"force on {as_of} was not read" if before else
-           "not assessed: the statute file declares that the law for this area was not read")
-    results = [r.model_copy(update={"status": "not_assessed", "gaps": [why]})
-               if r.area in not_read else r for r in results]
+
+    def why(area: str) -> str:
+        since = statute.statute.read_since(area, as_of)
+        if before:
+            return (f"not assessed: the statute file's reading covers the law in force from {read_from}; the law "
+                    f"in force on {as_of} was not read")
+        if since is not None and statute.statute.coverage.get(area) != "not_read":
+            return (f"not assessed: the statute file's reading of this area covers the law in force from {since}; "
+                    f"the law in force on {as_of} (earlier wordings, or the acts they replaced) was not read")
+        return "not assessed: the statute file declares that the law for this area was not read"
+
+    results = [r.model_copy(update={
+        "status": "not_assessed", "gaps": [why(r.area)],
+        "elements": [e.model_copy(update={"status": "not_assessed", "score": 0.0, "reasons": []}) for e in r.elements]})
+        if r.area in not_read else r for r in results]
     counted = [r for r in results if (r.binding or rules.scoring.include_benchmarks) and r.area not in not_read]
     areas: dict[str, AreaResult] = {}
     area_scores: list[tuple[float, float]] = []

@@ -138,7 +138,7 @@ def validate_statute(doc: YamlDocument, instrument_ids: set[str], areas: set[str
             errors.append(SchemaError(
                 f"unknown instrument {treaty.instrument!r} (known: {', '.join(sorted(instrument_ids))})",
                 doc.span(("treaties", index, "instrument"))))
-    for section in ("coverage", "coverage_notes"):
+    for section in ("coverage", "coverage_notes", "coverage_since"):
         for name in getattr(statute, section):
             if areas is not None and name not in areas:
                 errors.append(SchemaError(f"{section}: unknown area {name!r} (areas: {', '.join(sorted(areas))})",
@@ -154,6 +154,10 @@ def validate_statute(doc: YamlDocument, instrument_ids: set[str], areas: set[str
             errors.append(SchemaError(
                 f"provision {provision.id!r} is in force from {provision.in_force}, before its act "
                 f"{act.id!r} was enacted ({act.enacted})", doc.span(("provisions", index, "in_force"))))
+        if provision.made and act and act.enacted and provision.made < act.enacted:
+            errors.append(SchemaError(
+                f"provision {provision.id!r} was made on {provision.made}, before its act {act.id!r} was enacted "
+                f"({act.enacted})", doc.span(("provisions", index, "made"))))
         if provision.id in seen:
             first = doc.span(("provisions", seen[provision.id], "id")).line
             errors.append(SchemaError(
@@ -191,10 +195,20 @@ def strict_warnings(doc: YamlDocument, statute: Statute) -> list[ComplianceError
     Such a provision counts as law on every date (``check --as-of``), which may be wrong; the
     warning does not fail the check, because an unverified date must not be invented.
     """
-    return [SchemaError(f"warning: provision {provision.id!r} has no known in-force date: give its in_force, or "
-                        "its act's in_force or enacted date; until then it counts as law on every date (strict)",
-                        doc.span(("provisions", index, "id")))
-            for index, provision in enumerate(statute.provisions) if statute.starts(provision) is None]
+    found: list[ComplianceError] = []
+    for index, provision in enumerate(statute.provisions):
+        start = statute.starts(provision)
+        if start is None:
+            found.append(SchemaError(
+                f"warning: provision {provision.id!r} has no known in-force date: give its in_force, or its act's "
+                "in_force or enacted date; until then it counts as law on every date (strict)",
+                doc.span(("provisions", index, "id"))))
+        elif provision.in_force is None and provision.made is not None and start == provision.made:
+            found.append(SchemaError(
+                f"warning: provision {provision.id!r} has no known in-force date, only the day its wording was made "
+                f"({provision.made}): it counts as law from that day, which may be too early (strict)",
+                doc.span(("provisions", index, "made"))))
+    return found
 
 
 def strict_problems(doc: YamlDocument, statute: Statute) -> list[ComplianceError]:

@@ -383,7 +383,11 @@ def test_under_a_baseline_only_new_and_regressed_findings_fail_in_every_ci_forma
     assert {f.get("message", "").rsplit("(", 1)[-1] for f in root.iter("failure")} <= {
         "new against the baseline)", "regressed against the baseline)"}
     issues = json.loads((work / "gl.json").read_text())
-    assert 0 < len(issues) == failing
+    # Not-assessed verdicts new against the baseline (a file whose reading of an area starts later) are listed
+    # for information only; every other issue is a failing finding.
+    gaps = [i for i in issues if " is not assessed " not in i["description"]]
+    assert 0 < len(gaps) == failing
+    assert all(i["severity"] == "info" for i in issues if i not in gaps)
     annotated = [line for line in older.stdout.splitlines() if line.startswith(("::error ", "::warning "))]
     assert annotated and all(" new (" in line or " regressed (" in line for line in annotated)
 
@@ -503,7 +507,7 @@ def test_the_job_summary_is_appended_with_scores_regressions_and_waivers_expirin
     assert text.startswith("earlier step\n## compliance\n")
     rows = _rows(text)
     assert ["England and Wales (gb-eaw)"] == [r[0] for r in rows if r[0].startswith("England")]
-    assert any(r[:2] == ["gb-eaw", "COE-2005-13.1"] and r[3] == "regressed" for r in rows)
+    assert any(r[:2] == ["gb-eaw", "COE-2005-14.1"] and r[3] == "regressed" for r in rows)
     assert any(r[:3] == ["gb-eaw", "COE-2005-26", soon.isoformat()] and r[4] == r"Bill \| pending" for r in rows)
     assert not any(later.isoformat() in r for r in rows)
     again = run("check", "legislation", "--as-of", "2026-11-28", "--output-github", "gh.txt",

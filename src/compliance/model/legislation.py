@@ -96,6 +96,11 @@ class Provision(Strict):
     eid: str | None = Field(default=None, description="Akoma Ntoso eId of the provision, when imported.")
     source_url: str = Field(pattern=URL_PATTERN)
     in_force: dt.date | None = None
+    made: dt.date | None = Field(
+        default=None,
+        description="The day this wording was made (adopted, signed, published), or the earliest day it can have "
+                    "been made, when its in-force date is unknown: it is not law before that day. A lower bound, not "
+                    "a commencement: `in_force` wins when given; the provision's notes say which it is.")
     repealed: dt.date | None = None
     text: str = Field(min_length=1)
     text_status: TextStatus
@@ -112,6 +117,8 @@ class Provision(Strict):
     def _dates_in_order(self) -> Provision:
         if self.in_force and self.repealed and self.repealed < self.in_force:
             raise ValueError("repealed date is before the in-force date")
+        if self.in_force and self.made and self.in_force < self.made:
+            raise ValueError("in-force date is before the day the wording was made")
         if (self.translation or self.text_status == "translation") and not self.translation_by:
             raise ValueError("a translation needs translation_by: whose translation it is")
         return self
@@ -120,12 +127,20 @@ class Provision(Strict):
         """Tell whether the provision is in force on ``day``.
 
         A provision without its own ``in_force`` takes ``act_starts`` (its act's in-force or enactment
-        date); when neither is known it counts as in force (``validate --strict`` names it).
+        date), but never earlier than the day its wording was ``made``; when none is known it counts as
+        in force (``validate --strict`` names it).
         """
-        start = self.in_force or act_starts
+        start = self.starts(act_starts)
         started = start is None or start <= day
         ended = self.repealed is not None and self.repealed <= day
         return started and not ended
+
+    def starts(self, act_starts: dt.date | None = None) -> dt.date | None:
+        """The day the provision is law from: ``in_force``, else the later of ``act_starts`` and ``made``."""
+        if self.in_force:
+            return self.in_force
+        known = [d for d in (act_starts, self.made) if d is not None]
+        return max(known) if known else None
 
 
 class Statute(Strict):
@@ -148,28 +163,39 @@ class Statute(Strict):
         description="The first day whose law the encoder read: `coverage` holds for the law in force on or after "
                     "it. For an earlier day every area is not assessed, since the older law (repealed acts, earlier "
                     "wordings) was not read. Leave it out when earlier law was encoded too.")
+    coverage_since: dict[str, dt.date] = Field(
+        default_factory=dict,
+        description="Per area: the first day whose law the encoder read for that area (e.g. the day the encoded "
+                    "wording came into force, when its earlier wordings or the acts it replaced were not read). "
+                    "Before that day the area is not assessed rather than missing. An area left out is read as "
+                    "far back as `coverage_from` (or without limit).")
     provisions: list[Provision] = Field(min_length=1)
     notes: str | None = None
 
     def not_read_on(self, day: dt.date, areas: Iterable[str]) -> set[str]:
         """The areas (of ``areas``) whose law in force on ``day`` nobody read.
 
-        Those declared ``not_read``, and every area before ``coverage_from``.
+        Those declared ``not_read``, every area before ``coverage_from``, and an area before its own
+        ``coverage_since`` day.
         """
         if self.coverage_from is not None and day < self.coverage_from:
             return set(areas)
-        return {a for a in areas if self.coverage.get(a) == "not_read"}
+        return {a for a in areas if self.coverage.get(a) == "not_read"
+                or (a in self.coverage_since and day < self.coverage_since[a])}
+
+    def read_since(self, area: str, day: dt.date) -> dt.date | None:
+        """The area's ``coverage_since`` day when ``day`` is before it (why the area is not assessed), else None."""
+        since = self.coverage_since.get(area)
+        return since if since is not None and day < since else None
 
     def instrument(self, instrument_id: str) -> StatuteInstrument | None:
         """The national instrument with this id, if declared."""
         return next((i for i in self.instruments if i.id == instrument_id), None)
 
     def starts(self, provision: Provision) -> dt.date | None:
-        """The day ``provision`` is law from: its own ``in_force``, else its act's; ``None`` if unknown."""
-        if provision.in_force:
-            return provision.in_force
+        """The day ``provision`` is law from: its own ``in_force``, else its act's (never before it was ``made``)."""
         act = self.instrument(provision.instrument)
-        return act.starts() if act else None
+        return provision.starts(act.starts() if act else None)
 
     def in_force_on(self, provision: Provision, day: dt.date) -> bool:
         """Tell whether ``provision`` is law on ``day``, with its act's date where it has none of its own."""
