@@ -37,7 +37,7 @@ from compliance.vocabulary import load_vocabulary
 
 def load_rules(directory: str | os.PathLike[str] | None = None) -> RuleSet:
     """Load the rule set from ``directory`` (default: the bundled rules)."""
-    return _load_rules(Path(directory) if directory is not None else bundled_rules_dir(), load_vocabulary())
+    return _load_rules(Path(directory) if directory is not None else bundled_rules_dir())
 
 
 def load_statute(path: str | Path, rules: RuleSet, display_path: str | None = None,

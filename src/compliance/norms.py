@@ -11,7 +11,7 @@ import math
 import re
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any, cast
 
@@ -137,25 +137,18 @@ _ToAst.duration = _duration  # type: ignore[attr-defined]
 def parser() -> Lark:
     """The LALR parser for the norm grammar, with the AST built inline (built once per process).
 
-    Lark caches the analysed grammar on disk (keyed by the grammar and options), so later processes
-    skip the grammar analysis. That cache is a pickle, so it is kept only in the user's own private
-    cache folder (:func:`compliance.cache.cache_dir`); with the cache off or unsafe, the grammar is
-    analysed afresh and nothing is read from disk (never Lark's default file in the shared temp folder).
+    The analysed grammar ships in the package (:mod:`compliance.grammar.tables`, plain Python data
+    built from ``norm.lark`` by :mod:`compliance.grammar.build`), so no process analyses the grammar
+    and nothing is read from or written to any cache. If ``norm.lark`` was edited without rebuilding
+    the tables (their recorded hash differs), the grammar is analysed afresh from the ``.lark`` file.
     """
-    return Lark.open_from_package(
-        "compliance", "norm.lark", ("grammar",), parser="lalr", transformer=_ToAst(),
-        maybe_placeholders=False, cache=_grammar_cache(),
-    )
+    from compliance.grammar import build, tables
 
-
-def _grammar_cache() -> str | bool:
-    """Where Lark keeps the analysed grammar: the user's private cache folder, else nowhere (False)."""
-    from compliance.cache import cache_dir
-
-    folder = cache_dir()
-    if folder is None:
-        return False
-    return str(folder / "norm-grammar.lark.cache")
+    text = build.grammar_text()
+    if tables.GRAMMAR_SHA256 == build.grammar_hash(text):
+        loaded: Lark = Lark._load_from_dict(tables.DATA, tables.MEMO, transformer=_ToAst())  # type: ignore[no-untyped-call]
+        return loaded
+    return build.analyse(text, transformer=_ToAst())
 
 
 def parse_norm(text: str, vocab: Vocabulary, locate: Locator = _default_locator,
@@ -387,57 +380,6 @@ class ParsedStatute:
     provisions: tuple[ParsedProvision, ...]
 
 
-#: Norms already parsed in this process, by (text, local terms), with spans relative to the norm text.
-#: Statutes repeat phrasings; a hit is relocated instead of parsed again. Errors are never kept.
-_MEMO: dict[tuple[str, tuple[tuple[str, str], ...]], Norm] = {}
-_MEMO_LIMIT = 4_096
-
-
-def _relative(line: int, column: int) -> Span:
-    return Span("", line, column)
-
-
-_PLAIN = frozenset({"str", "float", "int", "bool", "tuple[str, ...]", "str | None"})
-#: For each AST class, the fields that may hold a span (directly or inside a sub-node).
-_SPAN_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def _relocate(value: Any, locate: Locator) -> Any:
-    """A copy of an AST value whose relative spans are mapped to file spans by ``locate``."""
-    if value is None or isinstance(value, str | int | float):
-        return value
-    if isinstance(value, Span):
-        return locate(value.line, value.column)
-    if isinstance(value, tuple):
-        return tuple(_relocate(v, locate) for v in value)
-    cls = type(value)
-    names = _SPAN_FIELDS.get(cls)
-    if names is None:
-        names = _SPAN_FIELDS[cls] = tuple(f.name for f in fields(value) if str(f.type) not in _PLAIN)
-    copy = object.__new__(cls)
-    copy.__dict__.update(value.__dict__)  # a frozen dataclass: set the fields without its __setattr__
-    for name in names:
-        copy.__dict__[name] = _relocate(value.__dict__[name], locate)
-    return copy
-
-
-def _parse_located(text: str, vocab: Vocabulary, local_key: tuple[tuple[str, str], ...], locate: Locator,
-                   start: tuple[int, int]) -> Norm:
-    """Parse ``text`` (or reuse an earlier parse of the same text and local terms), located by ``locate``."""
-    key = (text, local_key)
-    relative = _MEMO.get(key)
-    if relative is None:
-        try:
-            relative = parse_norm(text, vocab, _relative, _relative(*start))
-        except ComplianceError:
-            parse_norm(text, vocab, locate, locate(*start))  # raises the same error, at its place in the file
-            raise
-        if len(_MEMO) >= _MEMO_LIMIT:
-            _MEMO.clear()
-        _MEMO[key] = relative
-    return cast(Norm, _relocate(relative, locate))
-
-
 def parse_statute(doc: YamlDocument, statute: Statute, vocab: Vocabulary) -> ParsedStatute:
     """Parse every norm of a validated statute, collecting all errors before raising.
 
@@ -451,7 +393,6 @@ def parse_statute(doc: YamlDocument, statute: Statute, vocab: Vocabulary) -> Par
         for name in local if vocab.category_of(name)
     ]
     vocab = vocab.with_local(local)
-    local_key = (*sorted(local.items()), ("", str(id(vocab.terms))))
     parsed: list[ParsedProvision] = []
     kinds = {instrument.id: instrument.kind for instrument in statute.instruments}
     for index, provision in enumerate(statute.provisions):
@@ -468,7 +409,7 @@ def parse_statute(doc: YamlDocument, statute: Statute, vocab: Vocabulary) -> Par
 
             start = _first_char(text)
             try:
-                norms.append(replace(_parse_located(text, vocab, local_key, locate, start), source=source))
+                norms.append(replace(parse_norm(text, vocab, locate, locate(*start)), source=source))
             except ComplianceError as exc:
                 errors.append(exc)
         parsed.append(ParsedProvision(provision, tuple(norms), pspan))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,49 @@ from compliance.vocabulary import Vocabulary, load_vocabulary
 
 _TERM_REF = re.compile(r"^([a-z][a-z0-9_]*)(?:\[([a-z0-9_, ]+)\])?$")
 
+#: The bundled rule set, already loaded and checked (written by ``python -m compliance.prebuild``).
+PREBUILT = Path(__file__).with_name("prebuilt_rules.json")
+#: The engine files whose content decides what loading a rule directory yields; part of the prebuilt key.
+_ENGINE_FILES = ("registry.py", "loader.py", "validate.py", "norms.py", "operators.py", "vocabulary.py",
+                 "model/base.py", "model/rules.py", "grammar/norm.lark", "grammar/vocabulary.yaml")
+
+
+def rules_key(directory: Path) -> str:
+    """A SHA-256 over a rule directory's YAML files (names and bytes) and the engine files that load them.
+
+    Two directories with the same key load to the same :class:`RuleSet`, so a rule set loaded once can
+    stand in for loading the directory again (:data:`PREBUILT`).
+    """
+    digest = hashlib.sha256()
+    engine = Path(__file__).parent
+    for name in _ENGINE_FILES:
+        digest.update(name.encode() + b"\0" + (engine / name).read_bytes() + b"\0")
+    for path in sorted(directory.glob("*.yaml")) + sorted(directory.glob("*/*.yaml")):
+        digest.update(path.relative_to(directory).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    digest.update(directory.name.encode())  # error and origin paths start with the folder's name
+    return digest.hexdigest()
+
+
+def _prebuilt(directory: Path) -> RuleSet | None:
+    """The shipped rule set if ``directory`` has exactly the content it was built from, else None.
+
+    :data:`PREBUILT` is the key on its first line, then the rule set as JSON (plain data read by the
+    models: no code runs). Anything unreadable or stale is ignored and the directory is loaded.
+    """
+    try:
+        key, _, body = PREBUILT.read_bytes().partition(b"\n")
+        if key.decode("ascii") != rules_key(directory):
+            return None
+        return RuleSet.model_validate_json(body)
+    except (OSError, ValueError):
+        return None
+
+
+def write_prebuilt(rules: RuleSet, directory: Path) -> None:
+    """Write :data:`PREBUILT` for ``rules``, the rule set loaded from ``directory``."""
+    PREBUILT.write_bytes(rules_key(directory).encode("ascii") + b"\n" + rules.model_dump_json(by_alias=True).encode()
+                         + b"\n")
+
 
 def load_rules(directory: str | Path, vocab: Vocabulary | None = None) -> RuleSet:
     """Load and check every rule file under ``directory``.
@@ -27,8 +71,12 @@ def load_rules(directory: str | Path, vocab: Vocabulary | None = None) -> RuleSe
     Raises:
         ErrorList: Every problem found, each positioned in its rule file.
     """
-    vocab = vocab or load_vocabulary()
     root = Path(directory)
+    if vocab is None:
+        prebuilt = _prebuilt(root)
+        if prebuilt is not None:
+            return prebuilt
+    vocab = vocab or load_vocabulary()
     errors: list[ComplianceError] = []
 
     def guarded(path: Path) -> YamlDocument | None:

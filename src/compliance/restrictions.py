@@ -17,6 +17,7 @@ own (local) condition is never allowed, because no rule can name it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from compliance.ast import And, Clause, Compare, Cond, Fact, Member, Norm, Not, render_cond
@@ -87,9 +88,19 @@ def _value(cond: Cond, values: dict[str, bool]) -> bool:
     return results[id(cond)]
 
 
-def can_be(cond: Cond, wanted: bool, fixed: dict[str, bool]) -> bool:
-    """Tell whether ``cond`` can take the value ``wanted`` with the ``fixed`` atoms set, the others free."""
-    names = list(atoms(cond))
+def can_be(cond: Cond, wanted: bool, fixed: dict[str, bool], names: Iterable[str] | None = None) -> bool:
+    """Tell whether ``cond`` can take the value ``wanted`` with the ``fixed`` atoms set, the others free.
+
+    ``names`` are the atoms of ``cond`` when the caller already has them. A plain conjunction of facts
+    (``a AND b``, the usual shape) is decided directly; anything else by enumerating the free atoms.
+    """
+    if names is None:
+        names = atoms(cond)
+    plain = _plain_facts(cond)
+    if plain is not None:
+        if wanted:  # every fact can hold unless one is fixed false
+            return all(fixed.get(name, True) for name in plain)
+        return any(not fixed.get(name, False) for name in plain)  # one fact can fail unless all are fixed true
     free = [a for a in names if a not in fixed]
     if len(free) > MAX_FREE_ATOMS:
         return True
@@ -100,10 +111,19 @@ def can_be(cond: Cond, wanted: bool, fixed: dict[str, bool]) -> bool:
     return False
 
 
-def _fixed(cond: Cond, conditions: set[str], exceptions: set[str]) -> dict[str, bool]:
+def _plain_facts(cond: Cond) -> list[str] | None:
+    """The fact names of a condition that is a single fact or an AND of facts, else None."""
+    if isinstance(cond, Fact):
+        return [cond.term.name]
+    if isinstance(cond, And) and all(isinstance(o, Fact) for o in cond.operands):
+        return [o.term.name for o in cond.operands]  # type: ignore[union-attr]
+    return None
+
+
+def _fixed(found: dict[str, str], conditions: set[str], exceptions: set[str]) -> dict[str, bool]:
     """The standard's situation: allowed conditions hold, allowed exceptions do not."""
     fixed = {}
-    for rendered, name in atoms(cond).items():
+    for rendered, name in found.items():
         if name in conditions:
             fixed[rendered] = True
         elif name in exceptions:
@@ -120,11 +140,12 @@ def _clause_restriction(clause: Clause, allows: Allows, judged: set[str], factor
     own = set(allows.time_limits) if group == "time_limits" else set(allows.conditions)
     conditions = own | judged
     exceptions = set(allows.exceptions) | judged
-    fixed = _fixed(clause.cond, conditions, exceptions)
+    found = atoms(clause.cond)
+    fixed = _fixed(found, conditions, exceptions)
     restricting = clause.kind in _EXCEPTION_KINDS
-    if not can_be(clause.cond, restricting, fixed):
+    if not can_be(clause.cond, restricting, fixed, found):
         return None
-    culprits = list(dict.fromkeys(n for r, n in atoms(clause.cond).items() if r not in fixed))
+    culprits = list(dict.fromkeys(n for r, n in found.items() if r not in fixed))
     named = " and ".join(f"`{n}` ({_lower(vocab.describe(n))})" for n in culprits) or f"`{render_cond(clause.cond)}`"
     written = render_cond(clause.cond)
     if clause.kind in _EXCEPTION_KINDS:

@@ -13,13 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import os
-import pickle
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from compliance import cache as store
 from compliance.errors import ComplianceError, ErrorList
@@ -28,6 +27,9 @@ from compliance.limits import set_limits
 from compliance.model.results import Report
 from compliance.model.rules import RuleSet
 from compliance.span import Span
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 #: Below this much work (bytes of statute text to check), one process is faster than a pool.
 POOL_MIN_BYTES = 2_000_000
@@ -243,6 +245,8 @@ def _work(path: str, name: str | None, key: str | None) -> tuple[bytes | None, l
     The report goes back to the parent pickled (process to process, never through a file); the
     cache gets its JSON.
     """
+    import pickle
+
     from compliance import api  # the worker's own import (spawn) or the parent's (fork)
 
     rules = _worker["rules"]
@@ -276,6 +280,8 @@ def _rebuild(flat: ErrorTuple) -> ComplianceError:
 def _in_pool(misses: list[Job], workers: int, setup: tuple[RuleSet, dt.date, str], run_key: str,
              progress: Callable[[Path], None] | None) -> Iterator[tuple[Report | None, list[ComplianceError]]]:
     import multiprocessing
+    import pickle
+    from concurrent.futures import ProcessPoolExecutor
 
     rules, as_of, standard = setup
     limits = current_limits()

@@ -96,9 +96,11 @@ def test_with_the_cache_off_no_grammar_pickle_is_read_from_the_temp_folder(way: 
     assert '"code": "ng"' in done.stdout
 
 
-def test_the_grammar_cache_lives_only_in_the_private_cache_folder(tmp_path: Path) -> None:
+def test_no_grammar_pickle_is_written_or_read_anywhere(tmp_path: Path) -> None:
+    # The analysed grammar ships as Python data (compliance.grammar.tables): no process writes or reads a
+    # Lark cache, neither in the shared temp folder nor in the user's own cache folder.
     marker = tmp_path / "ran"
-    _plant_lark_cache(tmp_path, marker)
+    planted = _plant_lark_cache(tmp_path, marker)
     folder = tmp_path / "cache"
     done = subprocess.run([sys.executable, "-m", "compliance", "--no-config", "check", str(SMALL), "-f", "json",
                            "--as-of", "2026-11-28"], env=_clean_env(tmp_path, COMPLIANCE_CACHE_DIR=str(folder)),
@@ -106,7 +108,8 @@ def test_the_grammar_cache_lives_only_in_the_private_cache_folder(tmp_path: Path
     assert done.returncode == 0, done.stderr
     assert not marker.exists()
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
-    assert (folder / "norm-grammar.lark.cache").is_file()
+    assert not any("lark" in p.name for p in folder.rglob("*")), sorted(p.name for p in folder.rglob("*"))
+    assert sorted(p.name for p in (tmp_path / "tmpdir").iterdir()) == [planted.name]
 
 
 @pytest.fixture
