@@ -130,7 +130,7 @@ def _root(
 
     reset()
     cache.enable()
-    if no_config:
+    if no_config or ctx.invoked_subcommand == "lsp":  # the language server reads each workspace's own config
         _apply_limits({})
     else:
         _apply_config(ctx, config)

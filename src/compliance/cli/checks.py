@@ -160,12 +160,21 @@ def check(
     jobs: JobsOpt = None,
     no_cache: NoCacheOpt = False,
     mkdir: MkdirOpt = False,
+    watch: Annotated[bool, typer.Option(
+        "--watch", help="Check again whenever an input changes (statute files, rules, configuration, waivers, "
+        "baseline) until Ctrl-C: a terminal is redrawn, other output gets each run after a '---' line. --output "
+        "files are rewritten on each run; a failed check or threshold is shown, never the end.")] = False,
 ) -> None:
     """Score statutes against the rule set and report what is met, partly met or missing.
 
     In CI: --format sarif/junit/github/gitlab, several --output-FORMAT files in one run, thresholds
     (--fail-under, --fail-on), waivers and a baseline.
     """
+    if watch:
+        from compliance.cli.watch import watch_check
+
+        watch_check()  # each run comes back here, with watch off
+        return
     extra = {"text": output_text, "json": output_json, "markdown": output_markdown, "html": output_html,
              "csv": output_csv, "sarif": output_sarif, "junit": output_junit, "github": output_github,
              "gitlab": output_gitlab}
@@ -296,7 +305,6 @@ def compare(
 
     from compliance import api
     from compliance.render import render
-    from compliance.render.html import render_comparison_html, render_comparison_markdown, render_html
 
     with input_errors():
         from compliance.comparison import ComparisonBuilder
@@ -313,18 +321,22 @@ def compare(
             rules, paths, reports = check_all(files, as_of, standard, rules_dir, jobs, no_cache, keep)
             comparison = api.compare(reports, rules)
         if fmt is not CompareFormat.html:
-            text = {
-                CompareFormat.markdown: lambda: render_comparison_markdown(comparison),
-                CompareFormat.csv: lambda: render(reports, "csv"),
-                CompareFormat.json: lambda: json.dumps(comparison.model_dump(mode="json"), indent=2,
-                                                       ensure_ascii=False) + "\n",
-            }[fmt]()
+            if fmt is CompareFormat.markdown:
+                from compliance.render.html import render_comparison_markdown  # Jinja only for this format
+
+                text = render_comparison_markdown(comparison)
+            elif fmt is CompareFormat.csv:
+                text = render(reports, "csv")
+            else:
+                text = json.dumps(comparison.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
             if output is None:
                 typer.echo(text, nl=False)
             else:
                 write(output, text, paths, mkdir=mkdir)
                 TERMINAL.note(f"wrote {output}")
             return
+        from compliance.render.html import render_comparison_html, render_html
+
         folder = output or Path("reports")
         links = _page_names([r.jurisdiction.code for r in reports])
         pages = {page: render_html([report], back="index.html") for report, page in

@@ -271,3 +271,17 @@ def calibrate(
         typer.echo(render_accuracy_markdown(result), nl=False)
     else:
         typer.echo(render_calibration_text(result), nl=False)
+
+
+@app.command()
+def lsp(
+    stdio: Annotated[bool, typer.Option(
+        "--stdio", help="Talk over stdin and stdout: the only way, accepted because editors pass it.")] = False,
+    rules_dir: Annotated[Path | None, typer.Option(
+        "--rules", envvar="COMPLIANCE_RULES", metavar="DIR",
+        help="Rule set folder (default: the workspace's configuration file's, else the bundled rules).")] = None,
+) -> None:
+    """Run the language server for statute, rule and waiver files, over stdio (set-up: docs/editors.md)."""
+    from compliance.lsp.server import serve
+
+    serve(rules_dir)
