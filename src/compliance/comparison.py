@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from compliance.model.results import (
+    AreaLeader,
+    CommonGap,
     Comparison,
     ComparisonArea,
+    ComparisonFindings,
     ComparisonRequirement,
     ComparisonRow,
     Diff,
@@ -67,7 +70,35 @@ class ComparisonBuilder:
         ]
         first = self.header[min(self.header)] if self.header else ("", "", [])
         return Comparison(rules_version=rules.version, as_of=first[0], standard=first[1],
-                          instruments=first[2], areas=areas, requirements=columns, jurisdictions=rows)
+                          instruments=first[2], areas=areas, requirements=columns, jurisdictions=rows,
+                          key_findings=_findings(rows, areas, columns))
+
+
+#: At most this many common gaps lead a comparison.
+COMMON_GAPS = 5
+
+
+def _findings(rows: list[ComparisonRow], areas: list[ComparisonArea],
+              columns: list[ComparisonRequirement]) -> ComparisonFindings:
+    """Who leads each area (ties share the lead) and the requirements most jurisdictions fall short of."""
+    leaders = []
+    for area in areas:
+        scored = [r for r in rows if area.id in r.areas and r.areas[area.id].status != "not_assessed"]
+        if scored:
+            top = max(r.areas[area.id].score for r in scored)
+            leaders.append(AreaLeader(area=area.id, title=area.title, score=top,
+                                      leaders=[r.code for r in scored if r.areas[area.id].score == top]))
+    common: list[tuple[int, int, CommonGap]] = []
+    for position, column in enumerate(columns):
+        verdicts = [r.cells[column.id] for r in rows if column.id in r.cells]
+        assessed = [c for c in verdicts if c.status != "not_assessed"]
+        short = [c for c in assessed if c.status in ("partial", "missing")]
+        if short:
+            common.append((-len(short), position, CommonGap(
+                requirement=column.id, citation=column.citation, title=column.title, short=len(short),
+                assessed=len(assessed), missing=sum(c.status == "missing" for c in short))))
+    common.sort(key=lambda item: item[:2])
+    return ComparisonFindings(leaders=leaders, common_gaps=[gap for *_, gap in common[:COMMON_GAPS]])
 
 
 def build_comparison(reports: list[Report], rules: RuleSet) -> Comparison:

@@ -18,6 +18,8 @@ from compliance.model.results import (
     Evidence,
     InstrumentStatus,
     JurisdictionInfo,
+    KeyFindings,
+    KeyGap,
     ProvisionText,
     Report,
     RequirementResult,
@@ -211,9 +213,70 @@ def build_report(statute: ParsedStatute, rules: RuleSet, results: list[Requireme
         for p in statute.provisions if (p.provision.instrument, p.provision.id) in cited
     ]
     return Report(
+        key_findings=key_findings(results, rules),
         rules_version=rules.version, jurisdiction=JurisdictionInfo(code=jur.code, name=jur.name),
         file=statute.path, as_of=as_of.isoformat(), standard=standard, score=display(overall),
         status="not_assessed" if not area_scores and skipped_weight else status_of(overall),
         binding_score=None if binding is None else display(binding), areas=areas,
         instruments=instruments, requirements=results, provisions=provisions,
         scoring_method=rules.scoring.method.strip(), coverage=coverage)
+
+
+#: At most this many key findings per report (the issue's "3-5 most serious gaps").
+KEY_GAPS = 5
+_STATUS_WORDS = {"missing": "is not met", "partial": "is only partly met"}
+
+
+def key_findings(results: list[RequirementResult], rules: RuleSet) -> KeyFindings:
+    """The few most serious gaps and what is met, by the rule in ``KEY_FINDINGS_RULE`` (docs/scoring.md).
+
+    Severity is weight x shortfall: ``weight * (100 - exact score) / 100``. The requirements of binding
+    instruments come first; a report with none reads the benchmarks instead (``basis``). Ties go to
+    missing before partly met, then to the rule set's order of areas and requirements.
+    """
+    binding = [r for r in results if r.binding and r.status != "not_assessed"]
+    basis = "binding" if binding else "benchmark"
+    pool = binding or [r for r in results if r.status != "not_assessed"]
+    areas = {a.id: i for i, a in enumerate(rules.scoring.areas)}
+    order = {r.id: i for i, r in enumerate(rules.requirements)}
+
+    def severity(r: RequirementResult) -> float:
+        return round(r.weight * (100 - r.exact_score) / 100, 4)
+
+    short = sorted((r for r in pool if r.status in ("partial", "missing")),
+                   key=lambda r: (-severity(r), r.status != "missing", areas.get(r.area, len(areas)),
+                                  order.get(r.id, len(order))))
+    gaps = [KeyGap(requirement=r.id, area=r.area, citation=_cited(r), status=r.status, score=r.score,
+                   severity=severity(r), provisions=_closest(r), sentence=_gap_sentence(r))
+            for r in short[:KEY_GAPS]]
+    met = [r for r in pool if r.status == "met"]
+    what = "binding requirements" if basis == "binding" else "requirements (benchmarks: no instrument binds)"
+    if met:
+        listed = "; ".join(_cited(r) for r in met)
+        met_sentence = f"Met in full: {len(met)} of {len(pool)} {what} ({listed})."
+    else:
+        met_sentence = f"None of the {len(pool)} {what} is met in full."
+    return KeyFindings(basis=basis, gaps=gaps, met=[r.id for r in met], met_sentence=met_sentence)
+
+
+def _cited(r: RequirementResult) -> str:
+    """The article that makes the requirement binding (the first binding source), else the rule's own."""
+    return next((s.citation for s in r.sources if s.binding), r.citation)
+
+
+def _closest(r: RequirementResult) -> list[str]:
+    return list(dict.fromkeys(ev.provision for ev in r.evidence))[:3]
+
+
+def _gap_sentence(r: RequirementResult) -> str:
+    """One key finding in words: the article, how far it is met, what it asks, and the closest provisions."""
+    title = r.title.rstrip(". ")
+    ask = title[:1].lower() + title[1:] if title[1:2].islower() else title
+    closest = _closest(r)
+    where = (f"the closest provision{'s are' if len(closest) > 1 else ' is'} {_and(closest)}" if closest
+             else "no encoded provision answers it")
+    return f"{_cited(r)} {_STATUS_WORDS[r.status]} ({r.score}/100): {ask}; {where}."
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

@@ -168,6 +168,37 @@ class Coverage(_Out):
                 f"base; the base shrank by {100 - self.assessed_share}%.")
 
 
+#: How key findings are chosen (docs/scoring.md, "Key findings"); every report and comparison carries it.
+KEY_FINDINGS_RULE = (
+    "The gaps with the largest weight x shortfall (the requirement's weight times 100 minus its score, "
+    "over 100) among the requirements of binding instruments, at most five and missing before partly met "
+    "on a tie, then by area and article; a jurisdiction bound by no instrument of the rule set is read "
+    "against the benchmarks instead, and says so. Requirements not assessed are never key findings.")
+
+
+class KeyGap(_Out):
+    """One of the most serious gaps of a report, in a sentence."""
+
+    requirement: str
+    area: str
+    citation: str
+    status: Status
+    score: int
+    severity: float = Field(description="weight x (100 - score) / 100: what orders the key findings")
+    provisions: list[str] = Field(description="The provisions closest to meeting it (its evidence), if any.")
+    sentence: str
+
+
+class KeyFindings(_Out):
+    """The few gaps a reader should see first, and what is met (chosen by :data:`KEY_FINDINGS_RULE`)."""
+
+    basis: Literal["binding", "benchmark"]
+    gaps: list[KeyGap]
+    met: list[str] = Field(description="Ids of the requirements of the basis that are met in full.")
+    met_sentence: str
+    rule: str = KEY_FINDINGS_RULE
+
+
 class Report(_Out):
     """One jurisdiction's assessment: the JSON contract, schema_version 1."""
 
@@ -187,6 +218,7 @@ class Report(_Out):
     scoring_method: str
     scope: str = SCOPE
     coverage: Coverage = Field(default_factory=lambda: Coverage(not_assessed=[], assessed_share=100))
+    key_findings: KeyFindings | None = None
 
     def slim(self, keep_findings: bool = False) -> Report:
         """A copy without the texts a comparison does not need.
@@ -266,6 +298,36 @@ class ComparisonRow(_Out):
     not_assessed: list[str] = Field(default_factory=list, description="Areas whose law was not read.")
 
 
+class AreaLeader(_Out):
+    """Who leads one area of a comparison."""
+
+    area: str
+    title: str
+    score: int
+    leaders: list[str] = Field(description="Codes of the jurisdictions with the highest score in the area.")
+
+
+class CommonGap(_Out):
+    """A requirement many jurisdictions fall short of."""
+
+    requirement: str
+    citation: str
+    title: str
+    short: int = Field(description="How many jurisdictions partly meet or miss it (among those assessed on it).")
+    assessed: int
+    missing: int
+
+
+class ComparisonFindings(_Out):
+    """What a comparison leads with: who leads each area, and the gaps most jurisdictions share."""
+
+    leaders: list[AreaLeader]
+    common_gaps: list[CommonGap]
+    rule: str = ("Leaders: the highest area score (ties share the lead), among the jurisdictions assessed in "
+                 "the area. Common gaps: the requirements most jurisdictions partly meet or miss, at most "
+                 "five, most first, then by area and requirement.")
+
+
 class Comparison(_Out):
     """Several jurisdictions compared on the same requirements: the ``compare`` JSON contract."""
 
@@ -279,6 +341,7 @@ class Comparison(_Out):
     requirements: list[ComparisonRequirement]
     jurisdictions: list[ComparisonRow]
     scope: str = SCOPE
+    key_findings: ComparisonFindings | None = None
 
 
 class RequirementChange(_Out):
