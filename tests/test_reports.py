@@ -68,7 +68,7 @@ def test_csv_is_tidy(reports: list) -> None:  # type: ignore[type-arg]
     assert {(r["jurisdiction"], r["requirement"]) for r in rows} == {
         (rep.jurisdiction.code, q.id) for rep in reports for q in rep.requirements}
     gb26 = next(r for r in rows if r["jurisdiction"] == "gb-eaw" and r["requirement"] == "COE-2005-26")
-    assert gb26["status"] == "partial" and gb26["binding"] == "true" and "schedule_4" in gb26["gaps"]
+    assert gb26["status"] == "partial" and gb26["binding"] == "true" and "offences listed in Schedule 4" in gb26["gaps"]
 
 
 def test_gap_report_shows_statute_text_beside_treaty_text(reports: list) -> None:  # type: ignore[type-arg]

@@ -44,9 +44,9 @@ def _terms(param: dict[str, Any], vocab: Vocabulary, key: str = "terms") -> list
 
 
 def _describe(term: str, vocab: Vocabulary) -> str:
-    entry = vocab.terms["condition"].get(term)
-    text = entry["description"] if entry else term.replace("_", " ")
-    return f"{term} ({text.rstrip('.')})"
+    """A condition term in plain words (its description, as in the gaps of every report)."""
+    text = vocab.describe(term)
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
 
 
 class Operator:
@@ -124,7 +124,7 @@ class ForbiddenConditions(_ConditionList):
         if not hits:
             return PASS
         return Outcome(_factor(param, "factor", self.default_factor),
-                       "it applies only if " + " and ".join(_describe(h, vocab) for h in hits))
+                       "it applies only where " + "; ".join(_describe(h, vocab) for h in hits))
 
 
 class Duration(Operator):

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from compliance.ast import And, Clause, Compare, Cond, Fact, Member, Norm, Not, render_cond
+from compliance.ast import And, Clause, Compare, Cond, Fact, Member, Norm, Not, Or, render_cond
 from compliance.model.rules import Allows, Restrictions
 from compliance.vocabulary import Vocabulary
 
@@ -146,22 +146,83 @@ def _clause_restriction(clause: Clause, allows: Allows, judged: set[str], factor
     if not can_be(clause.cond, restricting, fixed, found):
         return None
     culprits = list(dict.fromkeys(n for r, n in found.items() if r not in fixed))
-    named = " and ".join(f"`{n}` ({_lower(vocab.describe(n))})" for n in culprits) or f"`{render_cond(clause.cond)}`"
-    written = render_cond(clause.cond)
+    nodes = _atom_nodes(clause.cond)
+    texts = [describe_cond(nodes[n], vocab) if n in nodes else _lower(vocab.describe(n)) for n in culprits] or [
+        describe_cond(clause.cond, vocab)]
+    listed, several = "; ".join(texts), len(texts) > 1
     if clause.kind in _EXCEPTION_KINDS:
         kind, factor = "exception", factors.exception
-        reason = f"it does not apply {clause.kind} {written}: the standard allows no exception for {named}"
+        what = "exceptions" if several else "an exception"
+        reason = f"it does not apply where {listed}: {what} the standard does not allow"
     elif clause.kind == "if":
         kind, factor = "condition", factors.condition
-        reason = f"the law makes it depend on {named}, which the standard does not allow"
+        what = "conditions" if several else "a condition"
+        reason = f"it applies only where {listed}: {what} the standard does not allow"
     else:
         kind, factor = "time_limit", factors.time_limit
-        reason = f"it applies only {clause.kind} {written}: the standard allows no such time limit on {named}"
+        when = "" if listed.startswith(clause.kind + " ") else clause.kind + " "
+        reason = f"it applies only {when}{listed}: a time limit the standard does not allow"
     return Restriction(kind, factor ** max(len(culprits), 1), reason)
 
 
+def _atom_nodes(cond: Cond) -> dict[str, Cond]:
+    """The atoms of a condition by the term name a rule would allow (as :func:`atoms`), first seen first."""
+    found: dict[str, Cond] = {}
+    stack: list[Cond] = [cond]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Fact):
+            found.setdefault(node.term.name, node)
+        elif isinstance(node, Member):
+            found.setdefault(node.collection.name, node)
+        elif isinstance(node, Compare):
+            found.setdefault(node.term.name, node)
+        elif isinstance(node, Not):
+            stack.append(node.operand)
+        else:
+            stack.extend(reversed(node.operands))
+    return found
+
+
+_COMPARATOR_WORDS = {"ge": "at least", "le": "at most", "gt": "more than", "lt": "less than", "eq": ""}
+
+
+def describe_cond(cond: Cond, vocab: Vocabulary) -> str:
+    """A condition in plain words: each term by its description, joined by and, or and not.
+
+    >>> from compliance.ast import And, Term
+    >>> from compliance.vocabulary import load_vocabulary
+    >>> describe_cond(And((Fact(Term("compelled")), Fact(Term("no_realistic_alternative")))), load_vocabulary())[:40]
+    'the person was compelled to do the act a'
+    """
+    if isinstance(cond, Fact):
+        return _lower(vocab.describe(cond.term.name))
+    if isinstance(cond, Member):
+        return (f"{_lower(vocab.describe(cond.item.name, 'offence'))} is one of "
+                f"{_lower(vocab.describe(cond.collection.name, 'offence'))}")
+    if isinstance(cond, Compare):
+        quantity = cond.quantity
+        number = f"{quantity.value:g}"
+        words = _COMPARATOR_WORDS.get(quantity.comparator, "")
+        return f"{_lower(vocab.describe(cond.term.name))} is {words + ' ' if words else ''}{number} {quantity.unit}"
+    if isinstance(cond, Not):
+        return f"not ({describe_cond(cond.operand, vocab)})"
+    word = " and " if isinstance(cond, And) else " or "
+    parts = [describe_cond(o, vocab) for o in cond.operands]
+    return word.join(f"({p})" if isinstance(o, And | Or) else p for o, p in zip(cond.operands, parts, strict=True))
+
+
+def _article(text: str) -> str:
+    """``a`` or ``an`` before a countable singular noun phrase; nothing before a mass noun (guidance)."""
+    if text.split(" ")[0] in ("a", "an", "the", "statutory", "guidance") or text.endswith("guidance"):
+        return ""
+    return "an " if text[:1] in "aeiou" else "a "
+
+
 def _lower(text: str) -> str:
-    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+    """Lower-case the first letter to continue a sentence, unless the first word is an acronym (``NABA``)."""
+    first = text.split(" ", 1)[0]
+    return text if len(first) > 1 and first.isupper() else text[:1].lower() + text[1:]
 
 
 def restrictions_of(norm: Norm, allows: Allows, factors: Restrictions, vocab: Vocabulary,
@@ -192,8 +253,9 @@ def restrictions_of(norm: Norm, allows: Allows, factors: Restrictions, vocab: Vo
                                      "does not allow"))
     source = vocab.sources[norm.source]
     if float(source["factor"]) < 1 and norm.source not in allows.sources:
+        what = _lower(str(source.get("description", norm.source)).split(":")[0].rstrip("."))
         found.append(Restriction("source", float(source["factor"]),
-                                 f"it rests on {norm.source}, not on law with the force of statute"))
+                                 f"it rests on {_article(what)}{what}, not on law with the force of statute"))
     who = norm.beneficiary if norm.beneficiary is not None else norm.actor
     narrowing = [q for q in who.qualifiers
                  if vocab.terms["person_qualifier"].get(q, {}).get("narrows") and q not in allows.qualifiers]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -83,7 +84,7 @@ class Vocabulary:
         if entry:
             return str(entry["description"]).rstrip(".")
         text = " ".join(self.local_descriptions.get(name, name.replace("_", " ")).split())
-        first = text.split(". ")[0].rstrip(".")
+        first = re.split(r"(?<!\be\.g)(?<!\bi\.e)(?<!\bcf)(?<!\bs)(?<!\bss)(?<!\bart)(?<!\bno)\. ", text)[0].rstrip(".")
         return first if len(first) <= 160 else first[:159].rstrip() + "…"
 
     def strength(self, kind: str, modality: str, hedges: tuple[str, ...], action: str,
