@@ -86,7 +86,9 @@ def binding_instruments(statute: ParsedStatute, rules: RuleSet, as_of: dt.date,
         if inst.kind == "soft_law":
             binding, basis = False, "soft law: a benchmark"
         elif party is None:
-            binding, basis = False, "not a party: evaluated as a benchmark"
+            binding, basis = False, "party status not recorded in the statute file: evaluated as a benchmark"
+        elif not party.party:
+            binding, basis = False, "not a party (as the statute file records it): evaluated as a benchmark"
         elif party.binding_on(as_of):
             exact = party.in_force or party.ratified
             since = f"since {exact}" if exact else f"by {party.party_by} at the latest; exact date unverified"

@@ -39,13 +39,19 @@ class TreatyParty(Strict):
         description="A date by which the state was certainly a party, when exact dates could not be verified.",
     )
     source_url: str | None = Field(default=None, pattern=URL_PATTERN)
+    party: bool = Field(
+        default=True,
+        description="false records that the state is not a party (say on what source in `note`); a treaty left "
+                    "out of `treaties` is one whose party status the file does not record.")
     note: str | None = None
 
     def binding_since(self) -> dt.date | None:
         """The first day the treaty is known to bind the state.
 
-        Entry into force for the state, else ratification, else ``party_by``.
+        Entry into force for the state, else ratification, else ``party_by``; never for a recorded non-party.
         """
+        if not self.party:
+            return None
         return self.in_force or self.ratified or self.party_by
 
     def binding_on(self, day: dt.date) -> bool:

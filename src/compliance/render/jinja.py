@@ -39,10 +39,39 @@ def md_code(value: object) -> str:
 
 
 def md_quote(value: object) -> str:
-    """Quote a multi-line text as a Markdown block quote, escaping HTML and link brackets."""
+    """Quote a text as a Markdown block quote, one quoted paragraph per line, escaping HTML and link brackets."""
     text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = text.replace("[", "\\[").replace("]", "\\]")
-    return "\n".join(f"> {line}".rstrip() for line in text.strip().splitlines())
+    return "\n>\n".join(f"> {line}".rstrip() for line in text.strip().splitlines())
+
+
+#: A line that starts a new item of a legal text: 1. / 1) / (1) / a) / (a) / (iv) / iv. / a dash or a bullet.
+_ITEM = re.compile(r"^(\(?[0-9]+[.)]|[0-9]+\.[0-9]+|\(?[a-z]{1,2}\)|\([ivxlc]+\)|[ivxlc]+\.|[-•*–])\s")
+
+
+def reflow(value: object) -> str:
+    r"""Undo hard line wraps, keeping paragraphs and numbered items: one line per paragraph or item.
+
+    >>> print(reflow("Each Party shall issue a permit in one of the\nfollowing situations:\na) the competent\n"
+    ...              "authority considers it necessary;\nb) for co-operation.\n\nA new paragraph."))
+    Each Party shall issue a permit in one of the following situations:
+    a) the competent authority considers it necessary;
+    b) for co-operation.
+    A new paragraph.
+    """
+    paragraphs: list[list[str]] = []
+    current: list[str] = []
+    for line in str(value).strip().splitlines():
+        stripped = line.strip()
+        if not stripped or (current and _ITEM.match(stripped)):
+            if current:
+                paragraphs.append(current)
+            current = [stripped] if stripped else []
+            continue
+        current.append(stripped)
+    if current:
+        paragraphs.append(current)
+    return "\n".join(" ".join(p) for p in paragraphs)
 
 
 def md_url(value: object) -> str:
@@ -84,5 +113,5 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(md=md_cell, quote=md_quote, code=md_code, url=md_url, symbol=symbol, href=href)
+    env.filters.update(md=md_cell, quote=md_quote, code=md_code, url=md_url, symbol=symbol, href=href, reflow=reflow)
     return env
