@@ -46,7 +46,9 @@ class ComparisonBuilder:
         self.rows[position] = ComparisonRow(
             code=report.jurisdiction.code, name=report.jurisdiction.name, file=report.file, rank=0,
             score=report.score, status=report.status, binding_score=report.binding_score, areas=report.areas,
-            cells=cells, assessed_share=report.coverage.assessed_share, not_assessed=report.coverage.not_assessed)
+            cells=cells, assessed_share=report.coverage.assessed_share, not_assessed=report.coverage.not_assessed,
+            binding_verdicts={status: sum(1 for q in report.requirements if q.binding and q.status == status)
+                              for status in ("met", "partial", "missing", "not_assessed")})
         self.header[position] = (report.as_of, report.standard, [i.name for i in report.instruments])
 
     def result(self, rules: RuleSet) -> Comparison:

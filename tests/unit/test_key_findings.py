@@ -99,3 +99,18 @@ def test_the_comparison_page_opens_with_the_key_findings(rules: RuleSet, reports
     assert html.count('id="key-findings"') == 1 and html.index('id="key-findings"') < html.index('id="ranking"')
     markdown = render_comparison_markdown(comparison)
     assert markdown.index("## Key findings") < markdown.index("## Ranking")
+
+
+def test_the_ranking_tells_jurisdictions_apart_by_their_binding_verdicts(rules: RuleSet, reports: list[Report]) -> None:
+    from compliance.render.html import render_comparison_html
+
+    today = [r for r in reports if r.as_of == DATES[0]]
+    comparison = api.compare(today, rules)
+    for row, report in ((row, next(r for r in today if r.jurisdiction.code == row.code))
+                        for row in comparison.jurisdictions):
+        assert sum(row.binding_verdicts.values()) == sum(q.binding for q in report.requirements)
+        assert row.binding_verdicts["met"] == sum(q.binding and q.status == "met" for q in report.requirements)
+    html = render_comparison_html(comparison, {r.code: f"{r.code}.html" for r in comparison.jurisdictions}, "c.csv")
+    first = comparison.jurisdictions[0].binding_verdicts
+    assert f'binding: {first["met"]} met, {first["partial"]} partly, {first["missing"]} missing' in html
+    assert len({tuple(sorted(r.binding_verdicts.items())) for r in comparison.jurisdictions}) > 1

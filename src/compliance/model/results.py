@@ -296,6 +296,10 @@ class ComparisonRow(_Out):
     cells: dict[str, MatrixCell]
     assessed_share: int = Field(default=100, description="Percent of the score's base that was assessed.")
     not_assessed: list[str] = Field(default_factory=list, description="Areas whose law was not read.")
+    binding_verdicts: dict[str, int] = Field(
+        default_factory=dict,
+        description="How many requirements of binding instruments are met, partial, missing or not_assessed: "
+                    "what tells jurisdictions with the same overall status apart.")
 
 
 class AreaLeader(_Out):
