@@ -17,7 +17,7 @@ own (local) condition is never allowed, because no rule can name it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from compliance.ast import And, Clause, Compare, Cond, Fact, Member, Norm, Not, Or, render_cond
@@ -47,19 +47,8 @@ def atoms(cond: Cond) -> dict[str, str]:
     {'compelled': 'compelled', 'offence IN listed': 'listed'}
     """
     found: dict[str, str] = {}
-    stack: list[Cond] = [cond]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, Fact):
-            found.setdefault(node.term.name, node.term.name)
-        elif isinstance(node, Member):
-            found.setdefault(render_cond(node), node.collection.name)
-        elif isinstance(node, Compare):
-            found.setdefault(render_cond(node), node.term.name)
-        elif isinstance(node, Not):
-            stack.append(node.operand)
-        else:
-            stack.extend(reversed(node.operands))
+    for node, name in _atom_walk(cond):
+        found.setdefault(node.term.name if isinstance(node, Fact) else render_cond(node), name)
     return found
 
 
@@ -165,22 +154,28 @@ def _clause_restriction(clause: Clause, allows: Allows, judged: set[str], factor
     return Restriction(kind, factor ** max(len(culprits), 1), reason)
 
 
-def _atom_nodes(cond: Cond) -> dict[str, Cond]:
-    """The atoms of a condition by the term name a rule would allow (as :func:`atoms`), first seen first."""
-    found: dict[str, Cond] = {}
+def _atom_walk(cond: Cond) -> Iterator[tuple[Fact | Member | Compare, str]]:
+    """Each atom of a condition (a fact, membership or comparison) with the term name a rule would allow, in order."""
     stack: list[Cond] = [cond]
     while stack:
         node = stack.pop()
         if isinstance(node, Fact):
-            found.setdefault(node.term.name, node)
+            yield node, node.term.name
         elif isinstance(node, Member):
-            found.setdefault(node.collection.name, node)
+            yield node, node.collection.name
         elif isinstance(node, Compare):
-            found.setdefault(node.term.name, node)
+            yield node, node.term.name
         elif isinstance(node, Not):
             stack.append(node.operand)
         else:
             stack.extend(reversed(node.operands))
+
+
+def _atom_nodes(cond: Cond) -> dict[str, Cond]:
+    """The atoms of a condition by the term name a rule would allow (as :func:`atoms`), first seen first."""
+    found: dict[str, Cond] = {}
+    for node, name in _atom_walk(cond):
+        found.setdefault(name, node)
     return found
 
 
