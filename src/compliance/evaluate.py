@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from compliance.ast import Norm, Term
+from compliance.model.phrase import Arg, Items, Msg, Phrase
 from compliance.model.rules import Element, Requirement, Restrictions
 from compliance.norms import ParsedProvision, ParsedStatute
 from compliance.operators import OPERATORS
@@ -28,7 +29,7 @@ class NormHit:
     provision: ParsedProvision
     norm: Norm
     factor: float
-    reasons: tuple[str, ...]
+    reasons: tuple[Phrase, ...]
 
 
 @dataclass
@@ -37,7 +38,7 @@ class ElementEvaluation:
 
     element: Element
     score: float
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[Phrase] = field(default_factory=list)
     evidence: list[NormHit] = field(default_factory=list)
 
 
@@ -69,7 +70,7 @@ class _Prepared:
     by_action: dict[str, list[tuple[int, ParsedProvision, Norm]]]
     #: score_norm results by (element, norm text, norm source): a statute's vocabulary is fixed, and a
     #: norm's text and source determine the norm.
-    scores: dict[tuple[int, str, str], tuple[float, tuple[str, ...]]] = field(default_factory=dict)
+    scores: dict[tuple[int, str, str], tuple[float, tuple[Phrase, ...]]] = field(default_factory=dict)
 
 
 _last: list[_Prepared] = []
@@ -137,7 +138,7 @@ def beneficiary_of(norm: Norm, vocab: Vocabulary) -> Term | None:
 
 
 def score_norm(norm: Norm, element: Element, vocab: Vocabulary,
-               restrictions: Restrictions) -> tuple[float, tuple[str, ...]]:
+               restrictions: Restrictions) -> tuple[float, tuple[Phrase, ...]]:
     """Run the element's operators on one norm, then price every restriction the element does not allow.
 
     The score is the product of the factors; each shortfall compounds: a permission (0.5) to provide
@@ -160,7 +161,7 @@ def score_norm(norm: Norm, element: Element, vocab: Vocabulary,
 def evaluate_element(element: Element, provisions: list[ParsedProvision], vocab: Vocabulary,
                      restrictions: Restrictions,
                      by_action: dict[str, list[tuple[int, ParsedProvision, Norm]]] | None = None,
-                     scores: dict[tuple[int, str, str], tuple[float, tuple[str, ...]]] | None = None,
+                     scores: dict[tuple[int, str, str], tuple[float, tuple[Phrase, ...]]] | None = None,
                      ) -> ElementEvaluation:
     """Evaluate one element over the given provisions (through the action index, when given)."""
     target = split_term_ref(element.select.beneficiary)
@@ -189,7 +190,7 @@ def evaluate_element(element: Element, provisions: list[ParsedProvision], vocab:
     score = sum(best[c].factor if c in best else 0.0 for c in wanted) / len(wanted) if wanted else 0.0
     result = ElementEvaluation(element, score)
     if not candidates:
-        result.reasons.append(element.missing)
+        result.reasons.append(Phrase("{missing}", missing=Msg(element.missing)))
         return result
     winners = list({id(best[c]): best[c] for c in sorted(best)}.values())
     result.evidence = [hit for hit in winners if hit.factor > 0]
@@ -199,11 +200,15 @@ def evaluate_element(element: Element, provisions: list[ParsedProvision], vocab:
         cells = (_cells_of(who, target, vocab) if who else frozenset()) & short
         if hit.factor < 1 and cells and hit.reasons:
             who_text = _describe(cells, wanted, vocab)
-            result.reasons.append(f"{hit.provision.provision.id}: {'; '.join(hit.reasons)}"
-                                  + (f" ({who_text})" if who_text else ""))
+            reasons = Items(hit.reasons, "semicolon")
+            result.reasons.append(
+                Phrase("{provision}: {reasons} ({victims})", provision=hit.provision.provision.id, reasons=reasons,
+                       victims=who_text) if who_text else
+                Phrase("{provision}: {reasons}", provision=hit.provision.provision.id, reasons=reasons))
     uncovered = frozenset(wanted - best.keys())
     if uncovered:
-        result.reasons.append(f"no provision covers {_describe(uncovered, wanted, vocab) or 'this'}")
+        result.reasons.append(Phrase("no provision covers {victims}",
+                                     victims=_describe(uncovered, wanted, vocab) or Msg("this")))
     result.reasons = list(dict.fromkeys(result.reasons))
     return result
 
@@ -219,7 +224,7 @@ def _cells_of(who: Term, target: tuple[str, tuple[str, ...]], vocab: Vocabulary)
     return frozenset({_PERSON_CELL}) if who.name == target[0] else frozenset()
 
 
-def _describe(cells: frozenset[Cell], wanted: frozenset[Cell], vocab: Vocabulary) -> str:
+def _describe(cells: frozenset[Cell], wanted: frozenset[Cell], vocab: Vocabulary) -> Arg:
     """``victims: adult`` for victim cells; nothing for a requirement about another person."""
     if _PERSON_CELL in wanted:
         return ""

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from compliance.ast import Norm, positive_terms, satisfiable
+from compliance.model.phrase import Arg, Items, Msg, Phrase, lower_first
 from compliance.vocabulary import Vocabulary
 
 
@@ -19,7 +20,7 @@ class Outcome:
     """The result of one operator on one norm."""
 
     factor: float
-    reason: str | None = None
+    reason: Phrase | None = None
 
 
 PASS = Outcome(1.0)
@@ -43,10 +44,22 @@ def _terms(param: dict[str, Any], vocab: Vocabulary, key: str = "terms") -> list
     return terms
 
 
-def _describe(term: str, vocab: Vocabulary) -> str:
+def term_words(name: str, category: str, vocab: Vocabulary) -> Arg:
+    """A term in plain words, to continue a sentence.
+
+    A vocabulary term is a catalogue message (translated); a local term is its statute file's own
+    description (data, not translated).
+    """
+    text = vocab.describe(name, category)
+    return Msg(text, lower=True) if name in vocab.terms.get(category, {}) else lower_first(text)
+
+
+def _describe(term: str, vocab: Vocabulary) -> Arg:
     """A condition term in plain words (its description, as in the gaps of every report)."""
-    text = vocab.describe(term)
-    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+    return term_words(term, "condition", vocab)
+
+
+_term = _kind = term_words
 
 
 class Operator:
@@ -91,10 +104,13 @@ class Force(Operator):
         if strength >= required:
             return PASS
         if norm.kind != "operative":
-            return Outcome(0.0, f"it is a {norm.kind}, not an operative rule")
-        reads = vocab.modalities[norm.modality]["reads"].split(" / ")[0]
-        what = f"'{reads}' ({vocab.modalities[norm.modality]['deontic'].replace('_', ' ')})"
-        return Outcome(round(strength / required, 4), f"it is {what}, weaker than the standard requires")
+            return Outcome(0.0, Phrase("it is {kind}, not an operative rule", kind=Msg(f"a {norm.kind}")))
+        reads = vocab.modalities[norm.modality]["reads"].split(" / ")[0].lower()
+        deontic = vocab.modalities[norm.modality]["deontic"].replace("_", " ")
+        return Outcome(round(strength / required, 4),
+                       Phrase("it is only {deontic} (the law says '{reads}'), weaker than the duty the standard "
+                              "requires", deontic=Msg(("an " if deontic[:1] in "aeiou" else "a ") + deontic),
+                              reads=Msg(reads)))
 
 
 def _required_terms(norm: Norm) -> list[str]:
@@ -124,7 +140,8 @@ class ForbiddenConditions(_ConditionList):
         if not hits:
             return PASS
         return Outcome(_factor(param, "factor", self.default_factor),
-                       "it applies only where " + "; ".join(_describe(h, vocab) for h in hits))
+                       Phrase("it applies only where {conditions}",
+                              conditions=Items([_describe(h, vocab) for h in hits], "semicolon")))
 
 
 class Duration(Operator):
@@ -146,13 +163,15 @@ class Duration(Operator):
         floor = float(param["at_least"]) * float(units[param["unit"]]["days"])
         floor_text = f"{param['at_least']} {param['unit']}"
         if norm.duration is None:
-            return Outcome(_factor(param, "factor_missing", 0.5), f"it states no period (the floor is {floor_text})")
+            return Outcome(_factor(param, "factor_missing", 0.5),
+                           Phrase("it states no period (the floor is {floor})", floor=floor_text))
         days = norm.duration.value * float(units[norm.duration.unit]["days"])
         guaranteed = norm.duration.comparator in ("ge", "gt", "eq")
         if days >= floor and guaranteed:
             return self._set_by(norm, vocab)
         return Outcome(_factor(param, "factor_below", 0.5),
-                       f"its period ({norm.duration}) does not guarantee the floor of {floor_text}")
+                       Phrase("its period ({period}) does not guarantee the floor of {floor}",
+                              period=str(norm.duration), floor=floor_text))
 
     @staticmethod
     def _set_by(norm: Norm, vocab: Vocabulary) -> Outcome:
@@ -163,8 +182,9 @@ class Duration(Operator):
         factor = float(vocab.sources[by]["factor"]) / float(vocab.sources[norm.source]["factor"])
         if factor >= 1:
             return PASS
-        return Outcome(round(factor, 4), f"its period ({norm.duration}) is set only in {by}, not in law: "
-                                         f"the law grants the measure but does not fix its length")
+        return Outcome(round(factor, 4), Phrase(
+            "its period ({period}) is set only in {source}, not in law: the law grants the measure but does not "
+            "fix its length", period=str(norm.duration), source=by))
 
 
 class Kinds(Operator):
@@ -192,11 +212,13 @@ class Kinds(Operator):
         given = term.qualifiers if term else ()
         if any(k in given for k in wanted):
             return PASS
-        names = " or ".join(k.replace("_", " ") for k in wanted)
+        category = f"{param.get('of', 'object')}_qualifier"
+        names = Items([Msg(vocab.describe(k, category), lower=True) for k in wanted], "or")
         if not given:
             return Outcome(_factor(param, "factor_unspecified", 0.5),
-                           f"it does not say that it includes {names}")
-        return Outcome(0.0, f"it covers {', '.join(given)} but not {names}")
+                           Phrase("it does not say that it includes {kinds}", kinds=names))
+        return Outcome(0.0, Phrase("it covers {given} but not {kinds}", kinds=names,
+                                   given=Items([_kind(k, category, vocab) for k in given], "comma")))
 
 
 class Dispensable(Operator):
@@ -215,9 +237,10 @@ class Dispensable(Operator):
         terms, given = set(param["terms"]), set(param["given"])
         for clause in norm.clauses_of("if"):
             if not satisfiable(clause.cond, given, terms):
-                needed = " or ".join(sorted(terms))
-                when = " and ".join(sorted(given))
-                return Outcome(_factor(param, "factor", 0.0), f"it requires {needed} even when {when}")
+                needed = Items([_describe(t, vocab) for t in sorted(terms)], "or")
+                when = Items([_describe(t, vocab) for t in sorted(given)], "and")
+                return Outcome(_factor(param, "factor", 0.0),
+                               Phrase("it requires {needed}, even where {given}", needed=needed, given=when))
         return PASS
 
 
@@ -234,7 +257,8 @@ class VictimSpecific(Operator):
         who = norm.beneficiary
         if who is not None and vocab.terms["person"].get(who.name, {}).get("general"):
             return Outcome(_factor(param, "factor", 0.5),
-                           f"it is a rule of general law (for any {who.name}), not one made for victims")
+                           Phrase("it is a rule of general law (for any {who}), not one made for victims",
+                                  who=Msg(vocab.describe(who.name, "person"), lower=True)))
         return PASS
 
 
@@ -266,15 +290,17 @@ class OffenceScope(Operator):
         kinds = list(param["kinds"])
         if offence.name in kinds:
             share = 1 / (len(kinds) + 1)
-            return Outcome(round(share, 4), f"it covers only {vocab.describe(offence.name, 'offence').lower()}: "
-                                            f"1 of the {len(kinds)} kinds the standard names, and no other offence")
+            return Outcome(round(share, 4), Phrase(
+                "it covers only {offence}: 1 of the {count} kinds the standard names, and no other offence",
+                offence=Msg(vocab.describe(offence.name, "offence"), lower=True), count=str(len(kinds))))
         if offence.name in vocab.local:
-            return Outcome(_factor(param, "factor_local", 0.5),
-                           f"it covers only `{offence.name}` ({vocab.describe(offence.name, 'offence')}), "
-                           "a list of offences the standard does not have")
+            return Outcome(_factor(param, "factor_local", 0.5), Phrase(
+                "it covers only {offences}, a list of offences the standard does not have",
+                offences=lower_first(vocab.describe(offence.name, "offence"))))
         share = 1 / (len(kinds) + 1)
-        return Outcome(round(share, 4), f"it covers only {vocab.describe(offence.name, 'offence').lower()}, "
-                                        "not every offence victims are compelled to commit")
+        return Outcome(round(share, 4), Phrase(
+            "it covers only {offence}, not every offence victims are compelled to commit",
+            offence=_term(offence.name, "offence", vocab)))
 
 
 #: Operator name -> class. Rule files may use only these names under ``require:``.

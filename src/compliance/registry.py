@@ -35,10 +35,19 @@ def rules_key(directory: Path) -> str:
     engine = Path(__file__).parent
     for name in _ENGINE_FILES:
         digest.update(name.encode() + b"\0" + (engine / name).read_bytes() + b"\0")
-    for path in sorted(directory.glob("*.yaml")) + sorted(directory.glob("*/*.yaml")):
+    for path in sorted(directory.glob("*.yaml")) + _rule_files(directory):
         digest.update(path.relative_to(directory).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     digest.update(directory.name.encode())  # error and origin paths start with the folder's name
     return digest.hexdigest()
+
+
+#: Folders of a rule set that hold its translations, not requirements (``translations/``, ``locale/``).
+NOT_REQUIREMENTS = ("translations", "locale")
+
+
+def _rule_files(root: Path) -> list[Path]:
+    """The requirement files of a rule set: ``*/*.yaml`` outside :data:`NOT_REQUIREMENTS`."""
+    return [p for p in sorted(root.glob("*/*.yaml")) if p.parent.name not in NOT_REQUIREMENTS]
 
 
 def _prebuilt(directory: Path) -> RuleSet | None:
@@ -99,7 +108,7 @@ def load_rules(directory: str | Path, vocab: Vocabulary | None = None) -> RuleSe
     areas = {a.id for a in scoring.areas}
     requirements: list[Requirement] = []
     origins: dict[str, tuple[str, int]] = {}
-    for path in sorted(root.glob("*/*.yaml")):
+    for path in _rule_files(root):
         doc = guarded(path)
         if doc is not None:
             doc.path = f"{root.name}/{path.relative_to(root).as_posix()}"

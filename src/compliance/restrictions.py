@@ -21,7 +21,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from compliance.ast import And, Clause, Compare, Cond, Fact, Member, Norm, Not, Or, render_cond
+from compliance.model.phrase import Arg, Items, Msg, Phrase
 from compliance.model.rules import Allows, Restrictions
+from compliance.operators import term_words as _term
 from compliance.vocabulary import Vocabulary
 
 #: Above this many free atoms in one clause, it is not enumerated: it counts as restricting (conservative).
@@ -36,7 +38,7 @@ class Restriction:
 
     kind: str  # condition, exception, time_limit, cap, hedge, source, qualifier
     factor: float
-    reason: str
+    reason: Phrase
 
 
 def atoms(cond: Cond) -> dict[str, str]:
@@ -136,21 +138,29 @@ def _clause_restriction(clause: Clause, allows: Allows, judged: set[str], factor
         return None
     culprits = list(dict.fromkeys(n for r, n in found.items() if r not in fixed))
     nodes = _atom_nodes(clause.cond)
-    texts = [describe_cond(nodes[n], vocab) if n in nodes else _lower(vocab.describe(n)) for n in culprits] or [
+    texts = [describe_cond(nodes[n], vocab) if n in nodes else _term(n, "condition", vocab) for n in culprits] or [
         describe_cond(clause.cond, vocab)]
-    listed, several = "; ".join(texts), len(texts) > 1
+    listed, several = Items(texts, "semicolon"), len(texts) > 1
+    reason: Phrase
     if clause.kind in _EXCEPTION_KINDS:
         kind, factor = "exception", factors.exception
-        what = "exceptions" if several else "an exception"
-        reason = f"it does not apply where {listed}: {what} the standard does not allow"
+        reason = (Phrase("it does not apply where {conditions}: exceptions the standard does not allow",
+                         conditions=listed) if several else
+                  Phrase("it does not apply where {conditions}: an exception the standard does not allow",
+                         conditions=listed))
     elif clause.kind == "if":
         kind, factor = "condition", factors.condition
-        what = "conditions" if several else "a condition"
-        reason = f"it applies only where {listed}: {what} the standard does not allow"
+        reason = (Phrase("it applies only where {conditions}: conditions the standard does not allow",
+                         conditions=listed) if several else
+                  Phrase("it applies only where {conditions}: a condition the standard does not allow",
+                         conditions=listed))
     else:
         kind, factor = "time_limit", factors.time_limit
-        when = "" if listed.startswith(clause.kind + " ") else clause.kind + " "
-        reason = f"it applies only {when}{listed}: a time limit the standard does not allow"
+        if str(listed).startswith(clause.kind + " "):
+            reason = Phrase("it applies only {limit}: a time limit the standard does not allow", limit=listed)
+        else:
+            reason = Phrase("it applies only {word} {limit}: a time limit the standard does not allow",
+                            word=Msg(clause.kind), limit=listed)
     return Restriction(kind, factor ** max(len(culprits), 1), reason)
 
 
@@ -182,7 +192,7 @@ def _atom_nodes(cond: Cond) -> dict[str, Cond]:
 _COMPARATOR_WORDS = {"ge": "at least", "le": "at most", "gt": "more than", "lt": "less than", "eq": ""}
 
 
-def describe_cond(cond: Cond, vocab: Vocabulary) -> str:
+def describe_cond(cond: Cond, vocab: Vocabulary) -> Arg:
     """A condition in plain words: each term by its description, joined by and, or and not.
 
     >>> from compliance.ast import And, Term
@@ -191,20 +201,22 @@ def describe_cond(cond: Cond, vocab: Vocabulary) -> str:
     'the person was compelled to do the act a'
     """
     if isinstance(cond, Fact):
-        return _lower(vocab.describe(cond.term.name))
+        return _term(cond.term.name, "condition", vocab)
     if isinstance(cond, Member):
-        return (f"{_lower(vocab.describe(cond.item.name, 'offence'))} is one of "
-                f"{_lower(vocab.describe(cond.collection.name, 'offence'))}")
+        return Phrase("{item} is one of {collection}", item=_term(cond.item.name, "offence", vocab),
+                      collection=_term(cond.collection.name, "offence", vocab))
     if isinstance(cond, Compare):
         quantity = cond.quantity
-        number = f"{quantity.value:g}"
         words = _COMPARATOR_WORDS.get(quantity.comparator, "")
-        return f"{_lower(vocab.describe(cond.term.name))} is {words + ' ' if words else ''}{number} {quantity.unit}"
+        template = "{term} is " + (words + " " if words else "") + "{number} {unit}"
+        return Phrase(template, term=_term(cond.term.name, "condition", vocab), number=f"{quantity.value:g}",
+                      unit=Msg(quantity.unit))
     if isinstance(cond, Not):
-        return f"not ({describe_cond(cond.operand, vocab)})"
-    word = " and " if isinstance(cond, And) else " or "
+        return Phrase("not ({condition})", condition=describe_cond(cond.operand, vocab))
     parts = [describe_cond(o, vocab) for o in cond.operands]
-    return word.join(f"({p})" if isinstance(o, And | Or) else p for o, p in zip(cond.operands, parts, strict=True))
+    return Phrase("{parts}", parts=Items([Phrase("({part})", part=p) if isinstance(o, And | Or) else p
+                                         for o, p in zip(cond.operands, parts, strict=True)],
+                                        "and" if isinstance(cond, And) else "or"))
 
 
 def _article(text: str) -> str:
@@ -239,23 +251,23 @@ def restrictions_of(norm: Norm, allows: Allows, factors: Restrictions, vocab: Vo
             found.append(restriction)
     capped = norm.duration is not None and norm.duration.comparator in ("le", "lt")
     if capped and not judges_period and not allows.caps and "caps" not in allows.priced_elsewhere:
-        found.append(Restriction("cap", factors.cap,
-                                 f"the law caps it ({norm.duration}), which the standard does not allow"))
+        found.append(Restriction("cap", factors.cap, Phrase(
+            "the law caps it ({period}), which the standard does not allow", period=str(norm.duration))))
     for hedge in norm.hedges:
         if hedge not in allows.hedges:
-            found.append(Restriction("hedge", float(vocab.hedges[hedge]["factor"]),
-                                     f"the law qualifies it by '{hedge.replace('_', ' ')}', which the standard "
-                                     "does not allow"))
+            found.append(Restriction("hedge", float(vocab.hedges[hedge]["factor"]), Phrase(
+                "the law qualifies it by '{hedge}', which the standard does not allow",
+                hedge=Msg(hedge.replace("_", " ")))))
     source = vocab.sources[norm.source]
     if float(source["factor"]) < 1 and norm.source not in allows.sources:
         what = _lower(str(source.get("description", norm.source)).split(":")[0].rstrip("."))
-        found.append(Restriction("source", float(source["factor"]),
-                                 f"it rests on {_article(what)}{what}, not on law with the force of statute"))
+        found.append(Restriction("source", float(source["factor"]), Phrase(
+            "it rests on {source}, not on law with the force of statute", source=Msg(_article(what) + what))))
     who = norm.beneficiary if norm.beneficiary is not None else norm.actor
     narrowing = [q for q in who.qualifiers
                  if vocab.terms["person_qualifier"].get(q, {}).get("narrows") and q not in allows.qualifiers]
     if narrowing:
-        who_text = " and ".join(vocab.describe(q, "person_qualifier").lower() for q in narrowing)
+        who_text = Items([Msg(vocab.describe(q, "person_qualifier"), lower=True) for q in narrowing], "and")
         found.append(Restriction("qualifier", factors.narrower_beneficiary,
-                                 f"it covers only persons who are {who_text}"))
+                                 Phrase("it covers only persons who are {who}", who=who_text)))
     return found

@@ -11,6 +11,7 @@ import math
 from collections.abc import Iterable
 
 from compliance.evaluate import ElementEvaluation, NormHit
+from compliance.model.phrase import Arg, Items, Msg, Phrase, to_data
 from compliance.model.results import (
     AreaResult,
     Coverage,
@@ -107,6 +108,77 @@ def _evidence(hit: NormHit, element_id: str) -> Evidence:
                     column=span.column, text_status=p.text_status, source_url=p.source_url)
 
 
+#: Templates whose one argument (``kinds``) names what each element asks for; gaps that differ only there merge.
+_BY_KIND = frozenset({"it does not say that it includes {kinds}", "it covers {given} but not {kinds}"})
+
+
+def _signature(reason: Phrase) -> tuple[object, ...] | None:
+    """What a provision's reason says apart from the kinds each element asks for (None: not a provision's reason)."""
+    if not reason.template.startswith("{provision}: "):
+        return None
+    parts: list[tuple[object, ...]] = []
+    for part in reason.args["reasons"]:
+        if isinstance(part, Phrase) and part.template in _BY_KIND:
+            parts.append((part.template, tuple((k, str(v)) for k, v in part.args.items() if k != "kinds")))
+        else:
+            parts.append((str(part),))
+    return (str(reason.args.get("victims", "")), tuple(parts))
+
+
+def _with_kinds(reason: Phrase, kinds: list[Arg]) -> Phrase:
+    """A provision's reason with the kinds of several elements in its by-kind parts."""
+    parts: list[Arg] = []
+    for part in reason.args["reasons"]:
+        if isinstance(part, Phrase) and part.template in _BY_KIND:
+            part = Phrase(part.template, **{**part.args, "kinds": Items(kinds, "or_list")})
+        parts.append(part)
+    return Phrase(reason.template, **{**reason.args, "reasons": Items(parts, "semicolon")})
+
+
+def merge_gaps(evaluations: list[ElementEvaluation]) -> list[Phrase]:
+    """The gaps of a requirement's short elements, each said once.
+
+    A provision that falls short in the same way for several elements (``s50: it is only a permission; it
+    does not say that it includes accommodation``, then ``... material``) is one gap naming every element
+    and every kind; the same reason for several elements (``no provision covers victims: child``) is one
+    gap; provisions that fall short in exactly the same way for the same elements are named together
+    (``s50 and s50A``); identical lines are dropped. Order: first appearance.
+    """
+    groups: dict[tuple[str | None, object], list[tuple[ElementEvaluation, Phrase]]] = {}
+    for ev in evaluations:
+        for reason in ev.reasons:
+            signature = _signature(reason)
+            key = ((str(reason.args["provision"]), signature) if signature is not None else (None, str(reason)))
+            groups.setdefault(key, []).append((ev, reason))
+    lines: dict[str, tuple[list[str], Arg, Phrase]] = {}
+    for (provision, _), members in groups.items():
+        evs = list({id(ev): ev for ev, _ in members}.values())
+        reason = members[0][1]
+        if provision is not None and len(evs) > 1:
+            kinds: list[Arg] = []
+            for _, each in members:
+                for part in each.args["reasons"]:
+                    if isinstance(part, Phrase) and part.template in _BY_KIND:
+                        kinds += [k for k in part.args["kinds"]
+                                  if str(k) not in {str(x) for x in kinds}]
+            reason = _with_kinds(reason, kinds)
+        who: Arg = (Msg(evs[0].element.description) if len(evs) == 1 else
+                    Items([Msg(ev.element.description) for ev in evs], "semicolon"))
+        if provision is None:
+            lines.setdefault(f"{who}\0{reason}", ([], who, reason))
+            continue
+        body = {k: v for k, v in reason.args.items() if k != "provision"}
+        text = f"{who}\0{Phrase(reason.template, provision='', **body)}"
+        lines.setdefault(text, ([], who, reason))[0].append(provision)
+    out = []
+    for provisions, who, reason in lines.values():
+        if provisions:
+            named: Arg = provisions[0] if len(provisions) == 1 else Items(list(dict.fromkeys(provisions)), "and")
+            reason = Phrase(reason.template, **{**reason.args, "provision": named})
+        out.append(Phrase("{element} — {reason}", element=who, reason=reason))
+    return list({str(p): p for p in out}.values())
+
+
 def requirement_result(req: Requirement, evaluations: list[ElementEvaluation], rules: RuleSet,
                        binding: dict[str, bool] | bool, instruments: set[str] | None = None) -> RequirementResult:
     """Build the result of one requirement from its element evaluations.
@@ -119,15 +191,17 @@ def requirement_result(req: Requirement, evaluations: list[ElementEvaluation], r
         instruments: The selected instruments; sources outside it are not reported.
     """
     exact = requirement_score(evaluations)
-    elements, evidence, gaps = [], [], []
+    elements, evidence, short = [], [], []
     for ev in evaluations:
         e_status = status_of(ev.score * 100)
         elements.append(ElementResult(id=ev.element.id, description=ev.element.description,
                                       weight=ev.element.weight, score=round(ev.score, 4),
-                                      status=e_status, reasons=ev.reasons))
+                                      status=e_status, reasons=[str(r) for r in ev.reasons]))
         evidence += [_evidence(hit, ev.element.id) for hit in ev.evidence]
         if e_status != "met":
-            gaps += [f"{ev.element.description} — {reason}" for reason in ev.reasons]
+            short.append(ev)
+    merged = merge_gaps(short)
+    gaps = [str(g) for g in merged]
     sources = []
     for source in req.sources():
         if instruments is not None and source.instrument not in instruments:
@@ -145,7 +219,8 @@ def requirement_result(req: Requirement, evaluations: list[ElementEvaluation], r
         article=first.article, citation=first.citation, modality=first.modality,
         binding=any(s.binding for s in sources), sources=sources,
         weight=req.weight, status=status_of(exact), score=display(exact), exact_score=round(exact, 4),
-        elements=elements, evidence=evidence, gaps=gaps, recommendation=req.recommendation.strip(),
+        elements=elements, evidence=evidence, gaps=gaps, gap_phrases=[to_data(g) for g in merged],
+        recommendation=req.recommendation.strip(),
         treaty_text=_source_text(req, first.instrument_id), treaty_text_status=first.treaty_text_status,
         source_url=first.source_url, rule_file=file, rule_line=line)
 

@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from compliance.model.phrase import Items, Msg, Phrase
+
 #: The categories a term can belong to, and the YAML section of each.
 CATEGORIES: dict[str, str] = {
     "actor": "actors",
@@ -141,12 +143,13 @@ class Vocabulary:
 
     def _describe(self, cells: frozenset[Cell], within: frozenset[Cell] | None) -> str:
         if not cells:
-            return "no victims"
+            return Msg("no victims")
         within = within or self.all_cells()
         blocks = [self._block_words(block, within) for block in self._blocks(cells)]
-        if blocks == [""]:
-            return "all victims" if within == self.all_cells() else self.describe_cells(within)
-        return " + ".join(f"victims: {words}" if words else "all other victims" for words in blocks)
+        if blocks == [None]:
+            return Msg("all victims") if within == self.all_cells() else self.describe_cells(within)
+        words = [Phrase("victims: {which}", which=w) if w is not None else Msg("all other victims") for w in blocks]
+        return words[0] if len(words) == 1 else Phrase("{blocks}", blocks=Items(words, "plus"))
 
     def _blocks(self, cells: frozenset[Cell]) -> list[frozenset[Cell]]:
         """Split cells into rectangular blocks (products of values), grouping equal sub-structures."""
@@ -166,14 +169,14 @@ class Vocabulary:
             out += self._blocks(block)
         return out
 
-    def _block_words(self, block: frozenset[Cell], within: frozenset[Cell]) -> str:
+    def _block_words(self, block: frozenset[Cell], within: frozenset[Cell]) -> Items | None:
         parts = []
         for index, dim in enumerate(self.dimensions):
             order = list(self.dimensions[dim])
             values = sorted({cell[index] for cell in block}, key=order.index)
             if set(values) != {cell[index] for cell in within}:
-                parts.append(" or ".join(v.replace("_", " ") for v in values))
-        return "; ".join(parts)
+                parts.append(Items([Msg(v.replace("_", " ")) for v in values], "or"))
+        return Items(parts, "semicolon") if parts else None
 
 
 def _load_yaml_resource(name: str) -> dict[str, Any]:

@@ -20,6 +20,8 @@ from compliance.cli.common import (
     FilesArg,
     InputError,
     JobsOpt,
+    Lang,
+    LangOpt,
     MkdirOpt,
     NoCacheOpt,
     Progress,
@@ -53,6 +55,7 @@ class Format(StrEnum):
     junit = "junit"
     github = "github"
     gitlab = "gitlab"
+    pdf = "pdf"
 
 
 class FailOn(StrEnum):
@@ -160,6 +163,7 @@ def check(
     jobs: JobsOpt = None,
     no_cache: NoCacheOpt = False,
     mkdir: MkdirOpt = False,
+    lang: LangOpt = Lang.en,
     watch: Annotated[bool, typer.Option(
         "--watch", help="Check again whenever an input changes (statute files, rules, configuration, waivers, "
         "baseline) until Ctrl-C: a terminal is redrawn, other output gets each run after a '---' line. --output "
@@ -200,7 +204,23 @@ def check(
         if baseline is not None:
             reports, regressed = _baseline(reports, baseline)
             failed |= regressed
-        texts = {name: render(reports, name) for name in wanted}
+        from compliance.render.i18n import using
+
+        with using(lang.value, rules_dir):
+            if fmt is Format.pdf:
+                if output is None:
+                    raise InputError("-f pdf needs --output FILE.pdf (a PDF is not written to the terminal)")
+                from compliance.render.pdf import PdfUnavailable, render_pdf
+
+                try:
+                    pdf = render_pdf(reports)
+                except PdfUnavailable as exc:
+                    raise InputError(str(exc)) from None
+                write(output, pdf, paths, mkdir=mkdir)
+                TERMINAL.note(f"wrote {output}")
+                wanted.remove("pdf")
+                output = None
+            texts = {name: render(reports, name) for name in wanted}
         _emit(fmt, output, extra, texts, paths, mkdir)
         if "github" in wanted:
             _job_summary(reports)
@@ -214,8 +234,10 @@ def check(
 def _emit(fmt: Format, output: Path | None, extra: dict[str, Path | None], texts: dict[str, str],
           inputs: list[Path], mkdir: bool = False) -> None:
     """Write the report to stdout or ``--output``, and every ``--output-FORMAT`` file."""
-    text = texts[fmt.value]
-    if output is not None:
+    text = texts.get(fmt.value)
+    if text is None:  # written already (PDF)
+        pass
+    elif output is not None:
         write(output, text, inputs, mkdir=mkdir)
         TERMINAL.note(f"wrote {output}")
     else:
@@ -283,6 +305,7 @@ class CompareFormat(StrEnum):
     markdown = "markdown"
     csv = "csv"
     json = "json"
+    pdf = "pdf"
 
 
 @app.command()
@@ -299,6 +322,7 @@ def compare(
     force: Annotated[bool, typer.Option(
         "--force", help="html: overwrite files in the folder that compliance did not write.")] = False,
     mkdir: MkdirOpt = False,
+    lang: LangOpt = Lang.en,
 ) -> None:
     """Compare jurisdictions: ranking, matrix of requirements, charts; HTML writes a folder of pages."""
     import json
@@ -317,35 +341,51 @@ def compare(
             rules, paths, reports = check_all(files, as_of, standard, rules_dir, jobs, no_cache, sink=builder.add)
             comparison = builder.result(rules)
         else:
-            keep = None if fmt is CompareFormat.html else (lambda r: Report.slim(r, keep_findings=True))
+            keep = (None if fmt in (CompareFormat.html, CompareFormat.pdf)
+                    else (lambda r: Report.slim(r, keep_findings=True)))
             rules, paths, reports = check_all(files, as_of, standard, rules_dir, jobs, no_cache, keep)
             comparison = api.compare(reports, rules)
-        if fmt is not CompareFormat.html:
-            if fmt is CompareFormat.markdown:
-                from compliance.render.html import render_comparison_markdown  # Jinja only for this format
+        from compliance.render.i18n import using
 
-                text = render_comparison_markdown(comparison)
-            elif fmt is CompareFormat.csv:
-                text = render(reports, "csv")
-            else:
-                text = json.dumps(comparison.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
-            if output is None:
-                typer.echo(text, nl=False)
-            else:
-                write(output, text, paths, mkdir=mkdir)
-                TERMINAL.note(f"wrote {output}")
-            return
-        from compliance.render.html import render_comparison_html, render_html
+        with using(lang.value, rules_dir):
+            if fmt is CompareFormat.pdf:
+                if output is None:
+                    raise InputError("-f pdf needs --output FILE.pdf (a PDF is not written to the terminal)")
+                from compliance.render.pdf import PdfUnavailable, render_comparison_pdf
 
-        folder = output or Path("reports")
-        links = _page_names([r.jurisdiction.code for r in reports])
-        pages = {page: render_html([report], back="index.html") for report, page in
-                 zip(reports, links.values(), strict=True)}
-        pages["comparison.csv"] = render(reports, "csv")
-        by_code = dict(zip([r.jurisdiction.code for r in reports], links.values(), strict=True))
-        pages["index.html"] = render_comparison_html(comparison, by_code, "comparison.csv")
-        _write_site(folder, pages, paths, force=force, mkdir=mkdir)
-        TERMINAL.note(f"wrote {folder / 'index.html'} ({len(reports)} jurisdiction pages, comparison.csv)")
+                try:
+                    pdf = render_comparison_pdf(comparison, reports)
+                except PdfUnavailable as exc:
+                    raise InputError(str(exc)) from None
+                write(output, pdf, paths, mkdir=mkdir)
+                TERMINAL.note(f"wrote {output} ({len(reports)} jurisdictions)")
+                return
+            if fmt is not CompareFormat.html:
+                if fmt is CompareFormat.markdown:
+                    from compliance.render.html import render_comparison_markdown  # Jinja only for this format
+
+                    text = render_comparison_markdown(comparison)
+                elif fmt is CompareFormat.csv:
+                    text = render(reports, "csv")
+                else:
+                    text = json.dumps(comparison.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+                if output is None:
+                    typer.echo(text, nl=False)
+                else:
+                    write(output, text, paths, mkdir=mkdir)
+                    TERMINAL.note(f"wrote {output}")
+                return
+            from compliance.render.html import render_comparison_html, render_html
+
+            folder = output or Path("reports")
+            links = _page_names([r.jurisdiction.code for r in reports])
+            pages = {page: render_html([report], back="index.html") for report, page in
+                     zip(reports, links.values(), strict=True)}
+            pages["comparison.csv"] = render(reports, "csv")
+            by_code = dict(zip([r.jurisdiction.code for r in reports], links.values(), strict=True))
+            pages["index.html"] = render_comparison_html(comparison, by_code, "comparison.csv")
+            _write_site(folder, pages, paths, force=force, mkdir=mkdir)
+            TERMINAL.note(f"wrote {folder / 'index.html'} ({len(reports)} jurisdiction pages, comparison.csv)")
 
 
 def _write_site(folder: Path, pages: dict[str, str], inputs: list[Path], *, force: bool, mkdir: bool) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 import datetime as dt
 import os
 import sys
@@ -182,20 +184,23 @@ def parse_date(value: str | None, flag: str = "--as-of") -> dt.date | None:
         raise InputError(f"{flag}: invalid date {value!r}: use YYYY-MM-DD") from None
 
 
-def write(output: Path, text: str, inputs: list[Path], *, mkdir: bool = False) -> None:
+def write(output: Path, text: str | bytes, inputs: list[Path], *, mkdir: bool = False) -> None:
     """Write ``text`` to ``output`` safely (see :mod:`compliance.atomic`); never over an input file.
 
     A symlink or anything but a regular file at ``output``, a missing folder (unless ``mkdir``),
     and a failed write (no permission, full disk) are input errors: one line, exit 2, nothing
     written.
     """
-    from compliance.atomic import UnsafeTarget, write_text
+    from compliance.atomic import UnsafeTarget, write_bytes, write_text
 
     target = output.resolve()
     if any(target == p.resolve() for p in inputs if str(p) != "-"):
         raise InputError(f"output {output} is one of the input files; refusing to overwrite it")
     try:
-        write_text(output, text, mkdir=mkdir)
+        if isinstance(text, bytes):
+            write_bytes(output, text, mkdir=mkdir)
+        else:
+            write_text(output, text, mkdir=mkdir)
     except UnsafeTarget as exc:
         raise InputError(f"cannot write {output}: {exc}") from None
     except OSError as exc:
@@ -231,6 +236,18 @@ AsOfOpt = Annotated[str | None, typer.Option(
 FilesArg = Annotated[list[Path] | None, typer.Argument(
     metavar="FILE", show_default=False,
     help="Statute files or folders; '-' reads one statute from stdin (default: the bundled legislation).")]
+class Lang(StrEnum):
+    """Languages of the rendered reports (JSON, CSV and the CI formats are language-neutral)."""
+
+    en = "en"
+    fr = "fr"
+    es = "es"
+
+
+LangOpt = Annotated[Lang, typer.Option(
+    "--lang", envvar="COMPLIANCE_LANG",
+    help="Language of text, Markdown, HTML and PDF reports: en, fr or es (treaty text in its authentic "
+         "language where the rule set has it, else English, marked).")]
 MkdirOpt = Annotated[bool, typer.Option(
     "--mkdir", help="Create missing folders of the output path (default: a missing folder is an error).")]
 NoCacheOpt = Annotated[bool, typer.Option(

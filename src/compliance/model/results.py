@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -93,6 +93,9 @@ class RequirementResult(_Out):
     elements: list[ElementResult]
     evidence: list[Evidence]
     gaps: list[str]
+    #: The same gaps as data (template and arguments, see :mod:`compliance.model.phrase`), so that a
+    #: renderer can say them in another language; rendered in English, each is exactly its line in ``gaps``.
+    gap_phrases: list[Any] = Field(default_factory=list)
     recommendation: str
     treaty_text: str
     treaty_text_status: str

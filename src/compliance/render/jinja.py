@@ -105,13 +105,21 @@ def symbol(status: str) -> str:
 @cache
 def environment() -> Environment:
     """Build the environment once: package templates, strict undefined, autoescape for HTML."""
+    from compliance.render import i18n
+
     env = Environment(
         loader=PackageLoader("compliance", "render/templates"),
         undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
         autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=True, default=False),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
     env.filters.update(md=md_cell, quote=md_quote, code=md_code, url=md_url, symbol=symbol, href=href, reflow=reflow)
+    # Translation: `_()` / `{% trans %}` for template text, `t` for rule-set data (titles, descriptions),
+    # `gap_lines` for generated reasons, `treaty` for an article's text in the reader's language.
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(t=lambda value: i18n.gettext(str(value)), gap_lines=i18n.gaps)
+    env.globals.update(treaty=i18n.treaty_text, lang=i18n.language, language_names=i18n.NAMES)
     return env

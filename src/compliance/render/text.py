@@ -11,6 +11,8 @@ cannot hold the finding marker ``: [``. So every line that looks like a finding 
 from __future__ import annotations
 
 from compliance.model.results import Report, RequirementResult
+from compliance.render.i18n import gaps
+from compliance.render.i18n import gettext as _
 from compliance.render.sanitize import display_width, escape_char, ljust, one_line
 
 _MARK = {"met": "met", "partial": "partial", "missing": "missing", "not_assessed": "not assessed"}
@@ -31,7 +33,7 @@ def _locate(report: Report, req: RequirementResult) -> str:
 
 
 def _overall(report: Report) -> str:
-    return "not assessed" if report.status == "not_assessed" else f"{report.score}/100 ({report.status})"
+    return _("not assessed") if report.status == "not_assessed" else f"{report.score}/100 ({_(report.status)})"
 
 
 def _areas(report: Report) -> list[str]:
@@ -41,29 +43,30 @@ def _areas(report: Report) -> list[str]:
     lines = []
     for area_id, area in report.areas.items():
         shown = f"{'-':>3}    " if area.status == "not_assessed" else f"{area.score:>3}/100"
-        lines.append(f"  {ljust(names[area_id], width)} {shown}  {area.status.replace('_', ' ')}")
+        lines.append(f"  {ljust(names[area_id], width)} {shown}  {_(area.status.replace('_', ' '))}")
     return lines
 
 
 def _one(report: Report) -> list[str]:
     j = report.jurisdiction
-    bind = "" if report.binding_score is None else f"; binding instruments only: {report.binding_score}/100"
+    bind = "" if report.binding_score is None else f"; {_('binding instruments only')}: {report.binding_score}/100"
     lines = [f"{_plain(j.name)} ({_plain(j.code)}) — {_plain(report.file)}",
-             f"  overall {_overall(report)}{bind}; as of {report.as_of}; "
-             f"standard {report.standard}; rules {report.rules_version}"]
+             f"  {_('overall')} {_overall(report)}{bind}; {_('as of')} {report.as_of}; "
+             f"{_('standard')} {report.standard}; {_('rules')} {report.rules_version}"]
     lines.append(f"  {report.coverage.sentence()}")
     for inst in report.instruments:
-        lines.append(f"  {inst.name}: {'binding' if inst.binding else 'benchmark'} — {inst.basis}")
+        lines.append(f"  {_(inst.name)}: {_('binding') if inst.binding else _('benchmark')} — {inst.basis}")
     lines += _areas(report)
     lines.append("")
     for req in report.requirements:
-        cites = "; ".join(f"{s.citation} ({'binding' if s.binding else 'benchmark'})" for s in req.sources)
-        mark = _MARK[req.status] + (", waived" if req.waiver else "") + (
+        cites = "; ".join(f"{s.citation} ({_('binding') if s.binding else _('benchmark')})" for s in req.sources)
+        mark = _(_MARK[req.status]) + (", " + _("waived") if req.waiver else "") + (
             f", {req.baseline}" if req.baseline and req.baseline != "unchanged" else "")
-        lines.append(f"{_locate(report, req)}: [{mark}] {req.id} {cites} {req.score}/100: {req.title}")
+        lines.append(f"{_locate(report, req)}: [{mark}] {req.id} {cites} {req.score}/100: {_(req.title)}")
         if req.waiver:
-            lines.append(f"    waived until {req.waiver.expires or 'further notice'}: {req.waiver.justification}")
-        lines += [f"    - {gap}" for gap in req.gaps]
+            lines.append(f"    {_('waived until')} {req.waiver.expires or _('further notice')}: "
+                         f"{req.waiver.justification}")
+        lines += [f"    - {gap}" for gap in gaps(req)]
     # Every entry is one line: whatever a field held, escaping it here keeps it on its line.
     return [one_line(line) for line in lines]
 
