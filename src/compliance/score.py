@@ -240,18 +240,19 @@ def build_report(statute: ParsedStatute, rules: RuleSet, results: list[Requireme
     before = read_from is not None and as_of < read_from
     not_read = statute.statute.not_read_on(as_of, [a.id for a in rules.scoring.areas])
 
-    def why(area: str) -> str:
+    def why(area: str) -> Phrase:
         since = statute.statute.read_since(area, as_of)
         if before:
-            return (f"not assessed: the statute file's reading covers the law in force from {read_from}; the law "
-                    f"in force on {as_of} was not read")
+            return Phrase("not assessed: the statute file's reading covers the law in force from {start}; the law "
+                          "in force on {day} was not read", start=str(read_from), day=str(as_of))
         if since is not None and statute.statute.coverage.get(area) != "not_read":
-            return (f"not assessed: the statute file's reading of this area covers the law in force from {since}; "
-                    f"the law in force on {as_of} (earlier wordings, or the acts they replaced) was not read")
-        return "not assessed: the statute file declares that the law for this area was not read"
+            return Phrase("not assessed: the statute file's reading of this area covers the law in force from {start}; "
+                          "the law in force on {day} (earlier wordings, or the acts they replaced) was not read",
+                          start=str(since), day=str(as_of))
+        return Phrase("not assessed: the statute file declares that the law for this area was not read")
 
     results = [r.model_copy(update={
-        "status": "not_assessed", "gaps": [why(r.area)],
+        "status": "not_assessed", "gaps": [str(why(r.area))], "gap_phrases": [to_data(why(r.area))],
         "elements": [e.model_copy(update={"status": "not_assessed", "score": 0.0, "reasons": []}) for e in r.elements]})
         if r.area in not_read else r for r in results]
     counted = [r for r in results if (r.binding or rules.scoring.include_benchmarks) and r.area not in not_read]
