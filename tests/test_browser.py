@@ -2,11 +2,22 @@
 
 Skipped (with the reason) where Chromium, its driver or selenium is missing; `.ci/run` installs
 them so that these tests run in CI.
+
+Layout: at 360, 768 and 1400 px no page is wider than the window, every scrolling region is
+focusable and named, and screenshots are not blank. Accessibility: axe-core (bundled by
+axe-selenium-python; ``AXE_CORE_JS`` may name another ``axe.min.js``) finds no violation at 400 and
+1400 px, on the index and every gap report. The bundled axe-core 3.1 predates two rules the pages
+once broke (landmark-unique, scrollable-region-focusable), so ``_own_checks`` checks those too.
+Paper: Chromium prints the index and gap reports to A4 within a page budget measured on the
+bundled data (see ``PAGE_BUDGET``).
 """
 
 from __future__ import annotations
 
+import base64
 import json
+import os
+import re
 import shutil
 import struct
 import zlib
@@ -109,7 +120,7 @@ def test_index_loads_offline_with_matrix_charts_and_text_statuses(browser: Any, 
     assert "England and Wales" in body and "United States (federal law)" in body
     assert body.count("Open the gap report") == len(BUNDLED)
     assert "✓ met" in body and "◐ partial" in body and "✗ missing" in body
-    rows = browser.find_elements(By.CSS_SELECTOR, "#matrix ~ .scroll table tbody tr")
+    rows = browser.find_elements(By.CSS_SELECTOR, "#matrix ~ .scroll table tbody tr.req")
     assert len(rows) == REQUIREMENTS
     assert len(browser.find_elements(By.CSS_SELECTOR, "svg rect")) >= len(BUNDLED) * REQUIREMENTS
     assert _png_is_not_blank(browser.get_screenshot_as_png())
@@ -130,3 +141,143 @@ def test_each_jurisdiction_page_shows_law_beside_treaty(browser: Any, site: Path
     link = browser.find_element(By.LINK_TEXT, "← Comparison of all jurisdictions")
     assert link.get_attribute("href").endswith("/index.html")
     assert _png_is_not_blank(browser.get_screenshot_as_png())
+
+
+# --- layout, accessibility and paper ------------------------------------------------------------
+
+PAGES = ["index", *BUNDLED]
+WIDTHS = (360, 768, 1400)
+#: Most A4 pages Chromium may print for a page, measured on the bundled data (2026-11-28): the index
+#: 11, gap reports 27 (ro) to 76 (us); the budget leaves room for the corpus to grow by about half.
+PAGE_BUDGET = {"index": 16, "report": 115}
+
+
+def _viewport(driver: Any, width: int, height: int = 900) -> None:
+    """Make the page's viewport (window.innerWidth) ``width`` px: the window has borders in some modes."""
+    driver.set_window_size(width, height)
+    inner = driver.execute_script("return window.innerWidth")
+    if inner != width:
+        driver.set_window_size(width + (width - inner), height)
+    assert driver.execute_script("return window.innerWidth") == width
+
+
+def _overflow(driver: Any) -> list[str]:
+    """What sticks out of the page sideways (nothing, when the page fits its window)."""
+    return driver.execute_script("""
+        const root = document.documentElement;
+        if (root.scrollWidth <= root.clientWidth) return [];
+        return [`page ${root.scrollWidth}px wide in ${root.clientWidth}px`].concat(
+          [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > root.clientWidth + 1 && !e.closest('.scroll'))
+            .slice(0, 5).map(e => `${e.tagName.toLowerCase()}.${e.className}: ${e.textContent.slice(0, 60)}`));
+    """)
+
+
+def _own_checks(driver: Any) -> list[str]:
+    """The two axe-core 4 rules the bundled axe-core 3.1 lacks, checked the same way.
+
+    scrollable-region-focusable: an element that scrolls sideways can take the keyboard focus and,
+    being a region, has a name. landmark-unique: no two landmarks share a role and a name.
+    """
+    return driver.execute_script("""
+        const problems = [];
+        const name = e => (e.getAttribute('aria-label') ||
+          (e.getAttribute('aria-labelledby') || '').split(/\\s+/).filter(Boolean)
+            .map(id => (document.getElementById(id) || {textContent: ''}).textContent.trim()).join(' ')).trim();
+        for (const e of document.querySelectorAll('body *')) {
+          const style = getComputedStyle(e);
+          if (e.scrollWidth > e.clientWidth + 1 && ['auto', 'scroll'].includes(style.overflowX)) {
+            if (e.tabIndex < 0) problems.push(`scrolls but cannot take the focus: ${e.outerHTML.slice(0, 80)}`);
+            if (!name(e)) problems.push(`scrolls without a name: ${e.outerHTML.slice(0, 80)}`);
+          }
+        }
+        const roles = {HEADER: 'banner', MAIN: 'main', FOOTER: 'contentinfo', NAV: 'navigation', ASIDE: 'complementary'};
+        const seen = new Set();
+        for (const e of document.querySelectorAll('header, main, footer, nav, aside, section, form, [role]')) {
+          if (e.offsetParent === null && getComputedStyle(e).position !== 'fixed') continue;  // not rendered
+          let role = e.getAttribute('role') || roles[e.tagName] || '';
+          if (e.tagName === 'SECTION' && !e.getAttribute('role')) role = name(e) ? 'region' : '';
+          if ((e.tagName === 'HEADER' || e.tagName === 'FOOTER') && e.closest('article, section, main, aside, nav')
+              && !e.getAttribute('role')) role = '';
+          if (!['banner', 'main', 'contentinfo', 'navigation', 'complementary', 'region', 'search', 'form'].includes(role)) continue;
+          const key = role + ': ' + name(e);
+          if (seen.has(key)) problems.push(`two landmarks are the ${key || role}`);
+          seen.add(key);
+        }
+        return problems;
+    """)
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    axe = pytest.importorskip("axe_selenium_python", reason="needs axe-selenium-python (pip install -e '.[test]')")
+    path = os.environ.get("AXE_CORE_JS") or axe.Axe(None).script_url
+    return Path(path).read_text(encoding="utf-8")
+
+
+def _axe(driver: Any, source: str, options: str = "{}") -> list[str]:
+    """axe-core's violations on the loaded page, one line each (rule, impact, first elements)."""
+    if not driver.execute_script("return typeof axe !== 'undefined'"):
+        driver.execute_script(source)
+    violations = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        f"axe.run(document, {options}).then(r => done(r.violations), e => done([{{id: 'axe failed: ' + e}}]));")
+    return [f"{v['id']} ({v.get('impact')}): {v.get('help', '')}: "
+            + "; ".join(" ".join(n["target"]) for n in v.get("nodes", [])[:3]) for v in violations]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_fits_phone_tablet_and_desktop_widths(browser: Any, site: Path, page: str) -> None:
+    _load(browser, site / f"{page}.html")
+    try:
+        for width in WIDTHS:
+            _viewport(browser, width)
+            assert _overflow(browser) == [], f"{page} at {width} px"
+            assert _own_checks(browser) == [], f"{page} at {width} px"
+            assert _png_is_not_blank(browser.get_screenshot_as_png()), f"{page} at {width} px"
+    finally:
+        _viewport(browser, 1280, 1800)
+
+
+@pytest.mark.parametrize("width", [400, 1400])
+@pytest.mark.parametrize("page", PAGES)
+def test_axe_finds_no_accessibility_violation(browser: Any, site: Path, axe_source: str, page: str,
+                                              width: int) -> None:
+    try:
+        _viewport(browser, width)
+        _load(browser, site / f"{page}.html")
+        assert _axe(browser, axe_source) == [], f"{page} at {width} px"
+    finally:
+        _viewport(browser, 1280, 1800)
+
+
+def _pdf_pages(driver: Any) -> int:
+    pdf = base64.b64decode(driver.execute_cdp_cmd(
+        "Page.printToPDF", {"printBackground": True, "preferCSSPageSize": True})["data"])
+    assert pdf.startswith(b"%PDF")
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+
+
+@pytest.mark.parametrize("page", ["index", "gb-eaw", "us"])
+def test_print_to_pdf_keeps_a_bounded_number_of_a4_pages(browser: Any, site: Path, page: str) -> None:
+    _load(browser, site / f"{page}.html")
+    pages = _pdf_pages(browser)
+    assert 0 < pages <= PAGE_BUDGET["index" if page == "index" else "report"], pages
+
+
+def test_print_shows_the_whole_matrix_and_heatmap(browser: Any, site: Path) -> None:
+    """On paper the matrix is split into tables of at most eight jurisdictions, and the heatmap fits its page."""
+    _load(browser, site / "index.html")
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        chunks = browser.find_elements(By.CSS_SELECTOR, ".matrix-chunk table")
+        assert chunks and all(c.is_displayed() for c in chunks)
+        heads = [th.text for c in chunks for th in c.find_elements(By.CSS_SELECTOR, "thead th")[1:]]
+        assert sorted(heads) == sorted(browser.execute_script(
+            "return [...document.querySelectorAll('table.ranking tbody th')].map(t => t.firstChild.textContent.trim())"))
+        assert all(len(c.find_elements(By.CSS_SELECTOR, "tbody tr:not(.area-row)")) == REQUIREMENTS for c in chunks)
+        assert not browser.find_element(By.CSS_SELECTOR, "table.matrix").is_displayed()
+        svg = browser.find_element(By.CSS_SELECTOR, "svg.heatmap")
+        assert svg.size["width"] <= browser.find_element(By.TAG_NAME, "main").size["width"] + 1
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})

@@ -85,6 +85,24 @@ def _vocabulary_messages() -> Iterator[tuple[str, str]]:
         yield f"a {key}", f"vocabulary kind {key}"
 
 
+#: Words the templates translate from data values (``_(req.status)``): statuses and text statuses.
+_DATA_WORDS = ("met", "partial", "missing", "not_assessed", "verbatim", "excerpt", "translation", "paraphrase",
+               "authentic", "official_version", "unofficial_translation")
+
+
+def _constant_messages() -> Iterator[tuple[str, str]]:
+    """Fixed sentences of the results model that renderers show (scope, how key findings are chosen)."""
+    from compliance.model import results
+
+    for word in _DATA_WORDS:
+        yield word, "a status or text status (templates: _(value))"
+
+    for name in ("SCOPE", "KEY_FINDINGS_RULE"):
+        yield " ".join(str(getattr(results, name)).split()), f"compliance.model.results.{name}"
+    yield " ".join(str(results.ComparisonFindings.model_fields["rule"].default).split()), \
+        "compliance.model.results.ComparisonFindings.rule"
+
+
 def _rule_messages(rules_dir: Path) -> Iterator[tuple[str, str]]:
     """The prose of a rule set: what its reports show of each requirement, area, profile and instrument."""
     for path in sorted(rules_dir.glob("*/*.yaml")):
@@ -139,7 +157,7 @@ def interface_messages() -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     sources = sorted(PACKAGE.rglob("*.py"))
     for text, where in (*_template_messages(), *_python_messages(sources), *_vocabulary_messages(),
-                        *_report_messages()):
+                        *_constant_messages(), *_report_messages()):
         if _has_words(text):
             found.setdefault(text, []).append(where)
     return found

@@ -257,8 +257,7 @@ class VictimSpecific(Operator):
         who = norm.beneficiary
         if who is not None and vocab.terms["person"].get(who.name, {}).get("general"):
             return Outcome(_factor(param, "factor", 0.5),
-                           Phrase("it is a rule of general law (for any {who}), not one made for victims",
-                                  who=Msg(vocab.describe(who.name, "person"), lower=True)))
+                           Phrase("it is a rule of general law (for any person), not one made for victims"))
         return PASS
 
 
