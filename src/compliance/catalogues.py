@@ -139,10 +139,16 @@ def _report_messages() -> Iterator[tuple[str, str]]:
     for day in (dt.date(2012, 6, 1), dt.date(2020, 6, 1), dt.date(2026, 11, 28)):
         for path in api.bundled_legislation():
             report = api.check_file(path, rules, as_of=day)
-            for req in report.requirements:
-                for data in req.gap_phrases:
-                    for msgid in messages(from_data(data)):
-                        yield msgid, f"reasons of {path.name}"
+            phrases = [from_data(d) for req in report.requirements for d in req.gap_phrases]
+            phrases += [report.coverage.phrase()]
+            phrases += [from_data(i.basis_phrase) for i in report.instruments if i.basis_phrase is not None]
+            if report.key_findings is not None:
+                kf = report.key_findings
+                phrases += [from_data(g.phrase) for g in kf.gaps if g.phrase is not None]
+                phrases += [from_data(kf.met_phrase)] if kf.met_phrase is not None else []
+            for phrase in phrases:
+                for msgid in messages(phrase):
+                    yield msgid, f"sentences of {path.name}"
 
 
 def _has_words(template: str) -> bool:
@@ -152,13 +158,20 @@ def _has_words(template: str) -> bool:
     return any(ch.isalpha() for literal, *_ in string.Formatter().parse(template) for ch in literal)
 
 
-def interface_messages() -> dict[str, list[str]]:
-    """Every message of the interface catalogue, with where it comes from (first seen first)."""
+def interface_messages(rules_dir: Path | None = None) -> dict[str, list[str]]:
+    """Every message of the interface catalogue, with where it comes from (first seen first).
+
+    Messages the rule set's catalogue holds (an instrument's name, a title quoted without its full stop)
+    are left to it: at run time the two catalogues are one.
+    """
+    from compliance.resources import bundled_rules_dir
+
+    ruled = set(rule_messages(rules_dir or bundled_rules_dir()))
     found: dict[str, list[str]] = {}
     sources = sorted(PACKAGE.rglob("*.py"))
     for text, where in (*_template_messages(), *_python_messages(sources), *_vocabulary_messages(),
                         *_constant_messages(), *_report_messages()):
-        if _has_words(text):
+        if _has_words(text) and text not in ruled and text + "." not in ruled:
             found.setdefault(text, []).append(where)
     return found
 
@@ -199,7 +212,7 @@ def extract(rules_dir: Path | None = None) -> None:
     from compliance.resources import bundled_rules_dir
 
     rules_dir = rules_dir or bundled_rules_dir()
-    _write_catalogue(interface_messages(), LOCALE / "compliance.pot", "interface")
+    _write_catalogue(interface_messages(rules_dir), LOCALE / "compliance.pot", "interface")
     _write_catalogue(rule_messages(rules_dir), rules_dir / "locale" / "rules.pot", "rules")
 
 

@@ -84,19 +84,22 @@ def binding_instruments(statute: ParsedStatute, rules: RuleSet, as_of: dt.date,
         if selected is not None and inst.id not in selected:
             continue
         party = parties.get(inst.id)
+        basis: Phrase
         if inst.kind == "soft_law":
-            binding, basis = False, "soft law: a benchmark"
+            binding, basis = False, Phrase("soft law: a benchmark")
         elif party is None:
-            binding, basis = False, "party status not recorded in the statute file: evaluated as a benchmark"
+            binding, basis = False, Phrase("party status not recorded in the statute file: evaluated as a benchmark")
         elif not party.party:
-            binding, basis = False, "not a party (as the statute file records it): evaluated as a benchmark"
+            binding, basis = False, Phrase("not a party (as the statute file records it): evaluated as a benchmark")
         elif party.binding_on(as_of):
             exact = party.in_force or party.ratified
-            since = f"since {exact}" if exact else f"by {party.party_by} at the latest; exact date unverified"
-            binding, basis = True, f"party (binding {since})"
+            binding = True
+            basis = (Phrase("party (binding since {day})", day=str(exact)) if exact else
+                     Phrase("party (binding by {day} at the latest; exact date unverified)", day=str(party.party_by)))
         else:
-            binding, basis = False, "party only after this date, or dates not recorded: a benchmark"
-        out.append(InstrumentStatus(id=inst.id, name=inst.name, binding=binding, basis=basis))
+            binding, basis = False, Phrase("party only after this date, or dates not recorded: a benchmark")
+        out.append(InstrumentStatus(id=inst.id, name=inst.name, binding=binding, basis=str(basis),
+                                    basis_phrase=to_data(basis)))
     return out
 
 
@@ -302,7 +305,6 @@ def build_report(statute: ParsedStatute, rules: RuleSet, results: list[Requireme
 
 #: At most this many key findings per report (the issue's "3-5 most serious gaps").
 KEY_GAPS = 5
-_STATUS_WORDS = {"missing": "is not met", "partial": "is only partly met"}
 
 
 def key_findings(results: list[RequirementResult], rules: RuleSet) -> KeyFindings:
@@ -325,16 +327,36 @@ def key_findings(results: list[RequirementResult], rules: RuleSet) -> KeyFinding
                    key=lambda r: (-severity(r), r.status != "missing", areas.get(r.area, len(areas)),
                                   order.get(r.id, len(order))))
     gaps = [KeyGap(requirement=r.id, area=r.area, citation=_cited(r), status=r.status, score=r.score,
-                   severity=severity(r), provisions=_closest(r), sentence=_gap_sentence(r))
+                   severity=severity(r), provisions=_closest(r), sentence=str(_gap_phrase(r)),
+                   phrase=to_data(_gap_phrase(r)))
             for r in short[:KEY_GAPS]]
     met = [r for r in pool if r.status == "met"]
-    what = "binding requirements" if basis == "binding" else "requirements (benchmarks: no instrument binds)"
-    if met:
-        listed = "; ".join(_cited(r) for r in met)
-        met_sentence = f"Met in full: {len(met)} of {len(pool)} {what} ({listed})."
+    count, total = str(len(met)), str(len(pool))
+    met_phrase: Phrase
+    if met and basis == "binding":
+        met_phrase = Phrase("Met in full: {count} of {total} binding requirements ({listed}).", count=count,
+                            total=total, listed=Items([_cite_phrase(r) for r in met], "semicolon"))
+    elif met:
+        met_phrase = Phrase("Met in full: {count} of {total} requirements (benchmarks: no instrument binds) "
+                            "({listed}).", count=count, total=total,
+                            listed=Items([_cite_phrase(r) for r in met], "semicolon"))
+    elif basis == "binding":
+        met_phrase = Phrase("None of the {total} binding requirements is met in full.", total=total)
     else:
-        met_sentence = f"None of the {len(pool)} {what} is met in full."
-    return KeyFindings(basis=basis, gaps=gaps, met=[r.id for r in met], met_sentence=met_sentence)
+        met_phrase = Phrase("None of the {total} requirements (benchmarks: no instrument binds) is met in full.",
+                            total=total)
+    return KeyFindings(basis=basis, gaps=gaps, met=[r.id for r in met], met_sentence=str(met_phrase),
+                       met_phrase=to_data(met_phrase))
+
+
+def _cite_phrase(r: RequirementResult) -> Arg:
+    """:func:`_cited` as a phrase: the instrument's name and the article label are catalogue messages."""
+    source = next((s for s in r.sources if s.binding), r.sources[0] if r.sources else None)
+    if source is None or not source.citation.startswith(source.instrument + " "):
+        return _cited(r)
+    label, _, article = source.citation[len(source.instrument) + 1:].partition(" ")
+    return Phrase("{instrument} {label} {article}", instrument=Msg(source.instrument), label=Msg(label),
+                  article=article)
 
 
 def _cited(r: RequirementResult) -> str:
@@ -346,15 +368,17 @@ def _closest(r: RequirementResult) -> list[str]:
     return list(dict.fromkeys(ev.provision for ev in r.evidence))[:3]
 
 
-def _gap_sentence(r: RequirementResult) -> str:
+def _gap_phrase(r: RequirementResult) -> Phrase:
     """One key finding in words: the article, how far it is met, what it asks, and the closest provisions."""
-    title = r.title.rstrip(". ")
-    ask = title[:1].lower() + title[1:] if title[1:2].islower() else title
     closest = _closest(r)
-    where = (f"the closest provision{'s are' if len(closest) > 1 else ' is'} {_and(closest)}" if closest
-             else "no encoded provision answers it")
-    return f"{_cited(r)} {_STATUS_WORDS[r.status]} ({r.score}/100): {ask}; {where}."
-
-
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    where: Arg
+    if len(closest) > 1:
+        where = Phrase("the closest provisions are {provisions}", provisions=Items(closest, "and_list"))
+    elif closest:
+        where = Phrase("the closest provision is {provision}", provision=closest[0])
+    else:
+        where = Msg("no encoded provision answers it")
+    template = ("{citation} is not met ({score}/100): {ask}; {where}." if r.status == "missing" else
+                "{citation} is only partly met ({score}/100): {ask}; {where}.")
+    return Phrase(template, citation=_cite_phrase(r), score=str(r.score), ask=Msg(r.title.rstrip(". "), lower=True),
+                  where=where)

@@ -95,6 +95,7 @@ def test_translation_fills_templates_joins_and_messages() -> None:
     assert phrase == "it covers only persons who are under 18 and detained"
     table = {"it covers only persons who are {who}": "elle ne vise que les personnes {who}",
              "Under 18": "Âgées de moins de 18 ans", "Detained": "Détenues", " and ": " et "}
-    assert render(phrase, lambda m: table.get(m, m)) == "elle ne vise que les personnes âgées de moins de 18 ans et détenues"
+    french = "elle ne vise que les personnes âgées de moins de 18 ans et détenues"
+    assert render(phrase, lambda m: table.get(m, m)) == french
     assert json.loads(json.dumps(to_data(phrase))) == to_data(phrase)
     assert render(from_data(to_data(phrase))) == str(phrase)

@@ -21,11 +21,11 @@ import string
 from collections.abc import Callable, Iterable
 from typing import Any, Literal, Union
 
-Join = Literal["and", "or", "comma", "semicolon", "plus", "or_list"]
+Join = Literal["and", "or", "comma", "semicolon", "plus", "or_list", "and_list"]
 
 #: How each join reads in English; the catalogue translates the words (" and ", " or ").
 JOINS: dict[str, str] = {"and": " and ", "or": " or ", "comma": ", ", "semicolon": "; ", "plus": " + ",
-                         "or_list": " or "}
+                         "or_list": " or ", "and_list": " and "}
 
 Gettext = Callable[[str], str]
 
@@ -107,8 +107,8 @@ def render(arg: Arg, gettext: Gettext = _identity) -> str:
         return lower_first(text) if arg.lowered else text
     if isinstance(arg, Items):
         texts = [render(a, gettext) for a in arg]
-        if arg.join == "or_list" and len(texts) > 2:
-            return ", ".join(texts[:-1]) + gettext(JOINS["or"]) + texts[-1]
+        if arg.join in ("or_list", "and_list") and len(texts) > 2:
+            return ", ".join(texts[:-1]) + gettext(JOINS[arg.join[:-5]]) + texts[-1]
         return gettext(JOINS[arg.join]).join(texts)
     return str(arg)
 
@@ -152,6 +152,6 @@ def messages(arg: Arg) -> Iterable[str]:
         yield arg.msgid
     elif isinstance(arg, Items):
         if len(arg) > 1 and arg.join not in ("comma", "semicolon", "plus"):
-            yield JOINS[arg.join]
+            yield JOINS[arg.join.removesuffix("_list")]
         for value in arg:
             yield from messages(value)

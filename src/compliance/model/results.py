@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from compliance.model.phrase import Items, Msg, Phrase
+
 Status = Literal["met", "partial", "missing", "not_assessed"]
 BaselineState = Literal["new", "unchanged", "improved", "regressed"]
 
@@ -145,6 +147,8 @@ class InstrumentStatus(_Out):
     name: str
     binding: bool
     basis: str
+    #: ``basis`` as data (a phrase, see :mod:`compliance.model.phrase`), for other languages.
+    basis_phrase: Any = None
 
 
 class Coverage(_Out):
@@ -159,16 +163,21 @@ class Coverage(_Out):
         default=None, description="Set when the report's date is before the statute file's coverage_from: the "
                                   "first day whose law was read (so no area was assessed).")
 
+    def phrase(self) -> Phrase:
+        """How much the score's base shrank, and why, as a translatable phrase."""
+        if self.read_from:
+            return Phrase("Not assessed: the statute file's reading covers the law in force from {start}; the law in "
+                          "force on the report's date was not read, so no area is scored.", start=self.read_from)
+        if not self.not_assessed:
+            return Phrase("Every area was searched: the score's base is complete.")
+        areas = Items([Msg(a.replace("_", " ")) for a in self.not_assessed], "comma")
+        return Phrase("Not assessed (the law was not read): {areas}. The score covers {share}% of its base; the base "
+                      "shrank by {shrunk}%.", areas=areas, share=str(self.assessed_share),
+                      shrunk=str(100 - self.assessed_share))
+
     def sentence(self) -> str:
         """One line for every output: how much the score's base shrank, and why."""
-        if self.read_from:
-            return (f"Not assessed: the statute file's reading covers the law in force from {self.read_from}; the "
-                    "law in force on the report's date was not read, so no area is scored.")
-        if not self.not_assessed:
-            return "Every area was searched: the score's base is complete."
-        areas = ", ".join(a.replace("_", " ") for a in self.not_assessed)
-        return (f"Not assessed (the law was not read): {areas}. The score covers {self.assessed_share}% of its "
-                f"base; the base shrank by {100 - self.assessed_share}%.")
+        return str(self.phrase())
 
 
 #: How key findings are chosen (docs/scoring.md, "Key findings"); every report and comparison carries it.
@@ -190,6 +199,8 @@ class KeyGap(_Out):
     severity: float = Field(description="weight x (100 - score) / 100: what orders the key findings")
     provisions: list[str] = Field(description="The provisions closest to meeting it (its evidence), if any.")
     sentence: str
+    #: ``sentence`` as data (a phrase), for other languages.
+    phrase: Any = None
 
 
 class KeyFindings(_Out):
@@ -199,6 +210,8 @@ class KeyFindings(_Out):
     gaps: list[KeyGap]
     met: list[str] = Field(description="Ids of the requirements of the basis that are met in full.")
     met_sentence: str
+    #: ``met_sentence`` as data (a phrase), for other languages.
+    met_phrase: Any = None
     rule: str = KEY_FINDINGS_RULE
 
 

@@ -12,6 +12,7 @@ needs no catalogue.
 from __future__ import annotations
 
 import contextvars
+import string
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from compliance.model.phrase import from_data, render
+from compliance.model.phrase import Phrase, from_data, render
 
 #: Languages a report can be rendered in.
 LANGUAGES = ("en", "fr", "es")
@@ -41,15 +42,22 @@ class Translator:
 
     def gettext(self, msgid: str) -> str:
         """The translation of ``msgid`` (itself in English, or when the catalogue lacks it, recorded)."""
-        if self.lang == "en" or not msgid:
+        if self.lang == "en" or not _has_words(msgid):
             return msgid
         found = self.messages.get(msgid)
         if found is None:
             found = self.messages.get(" ".join(msgid.split()))
+        if found is None and (msgid + ".") in self.messages:  # a title quoted without its full stop
+            found = self.messages[msgid + "."].rstrip(".")
         if found is None:
             self.missed.add(msgid)
             return msgid
         return found
+
+
+def _has_words(template: str) -> bool:
+    """Whether a message has words outside its placeholders (``{a} {b}`` has none: nothing to translate)."""
+    return any(ch.isalpha() for literal, *_ in string.Formatter().parse(template) for ch in literal)
 
 
 def _read_po(path: Path) -> dict[str, str]:
@@ -123,6 +131,30 @@ def gaps(req: Any) -> list[str]:
     if tr.lang == "en" or not req.gap_phrases:
         return list(req.gaps)
     return [render(from_data(data), tr.gettext) for data in req.gap_phrases]
+
+
+def say(data: Any, english: str) -> str:
+    """A phrase stored as data (``gap.phrase``) in the current language; ``english`` when English or absent."""
+    tr = current()
+    if tr.lang == "en" or data is None:
+        return english
+    return render(data if isinstance(data, Phrase) else from_data(data), tr.gettext)
+
+
+def cite(citation: str, instrument: str | None = None) -> str:
+    """A citation (``<instrument name> <label> <article>``) with the name and label in the current language.
+
+    Without ``instrument``, the longest catalogue message the citation starts with is taken as the name.
+    """
+    tr = current()
+    if tr.lang == "en":
+        return citation
+    if instrument is None:
+        instrument = max((m for m in tr.messages if citation.startswith(m + " ")), key=len, default="")
+    if not instrument or not citation.startswith(instrument + " "):
+        return citation
+    label, _, article = citation[len(instrument) + 1:].partition(" ")
+    return f"{tr.gettext(instrument)} {tr.gettext(label)} {article}".rstrip()
 
 
 def language() -> str:

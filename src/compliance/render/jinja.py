@@ -121,5 +121,6 @@ def environment() -> Environment:
     # `gap_lines` for generated reasons, `treaty` for an article's text in the reader's language.
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(t=lambda value: i18n.gettext(str(value)), gap_lines=i18n.gaps)
+    env.filters.update(say=i18n.say, cite=i18n.cite)
     env.globals.update(treaty=i18n.treaty_text, lang=i18n.language, language_names=i18n.NAMES)
     return env

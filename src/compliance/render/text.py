@@ -11,7 +11,7 @@ cannot hold the finding marker ``: [``. So every line that looks like a finding 
 from __future__ import annotations
 
 from compliance.model.results import Report, RequirementResult
-from compliance.render.i18n import gaps
+from compliance.render.i18n import cite, gaps, say
 from compliance.render.i18n import gettext as _
 from compliance.render.sanitize import display_width, escape_char, ljust, one_line
 
@@ -53,13 +53,15 @@ def _one(report: Report) -> list[str]:
     lines = [f"{_plain(j.name)} ({_plain(j.code)}) — {_plain(report.file)}",
              f"  {_('overall')} {_overall(report)}{bind}; {_('as of')} {report.as_of}; "
              f"{_('standard')} {report.standard}; {_('rules')} {report.rules_version}"]
-    lines.append(f"  {report.coverage.sentence()}")
+    lines.append(f"  {say(report.coverage.phrase(), report.coverage.sentence())}")
     for inst in report.instruments:
-        lines.append(f"  {_(inst.name)}: {_('binding') if inst.binding else _('benchmark')} — {inst.basis}")
+        role = _("binding") if inst.binding else _("benchmark")
+        lines.append(f"  {_(inst.name)}: {role} — {say(inst.basis_phrase, inst.basis)}")
     lines += _areas(report)
     lines.append("")
     for req in report.requirements:
-        cites = "; ".join(f"{s.citation} ({_('binding') if s.binding else _('benchmark')})" for s in req.sources)
+        cites = "; ".join(f"{cite(s.citation, s.instrument)} ({_('binding') if s.binding else _('benchmark')})"
+                          for s in req.sources)
         mark = _(_MARK[req.status]) + (", " + _("waived") if req.waiver else "") + (
             f", {req.baseline}" if req.baseline and req.baseline != "unchanged" else "")
         lines.append(f"{_locate(report, req)}: [{mark}] {req.id} {cites} {req.score}/100: {_(req.title)}")
