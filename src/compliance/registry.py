@@ -131,8 +131,23 @@ def load_rules(directory: str | Path, vocab: Vocabulary | None = None) -> RuleSe
             requirements.append(req)
     if errors:
         raise ErrorList(errors)
+    area_order = {a.id: i for i, a in enumerate(scoring.areas)}
+    instrument_order = {i: n for n, i in enumerate(known_instruments)}
+    requirements.sort(key=lambda r: (area_order.get(r.area, len(area_order)),
+                                     instrument_order.get(r.instrument, len(instrument_order)),
+                                     article_key(r.article), r.id))
     return RuleSet(version=instruments.rules_version, instruments=known_instruments,
                    requirements=requirements, scoring=scoring, profiles=profiles, origins=origins)
+
+
+def article_key(article: str) -> tuple[tuple[int, int, str], ...]:
+    """Sort key of an article label in its natural order: ``3(a)`` < ``3(b)`` < ``10(2)`` < ``12(1)``.
+
+    >>> sorted(["12(1)", "3(b)", "10(2)", "3(a)", "Guideline 2"], key=article_key)
+    ['3(a)', '3(b)', '10(2)', '12(1)', 'Guideline 2']
+    """
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
+                 for part in re.findall(r"\d+|[A-Za-z]+", article))
 
 
 def _check_profiles(profiles: ProfilesFile, doc: YamlDocument, known: set[str]) -> list[ComplianceError]:
