@@ -156,7 +156,7 @@ FORMATS = ", ".join(f.value for f in Format)
 
 
 @pytest.mark.parametrize(("args", "env", "message"), [
-    (["-f", "pdf"], {}, f"Error: Invalid value for '--format': unknown format 'pdf' (formats: {FORMATS})"),
+    (["-f", "docx"], {}, f"Error: Invalid value for '--format': unknown format 'docx' (formats: {FORMATS})"),
     (["-f", "jsn"], {}, f"Error: Invalid value for '--format': unknown format 'jsn'; did you mean 'json'? "
                         f"(formats: {FORMATS})"),
     (["--fail-on", "sometimes"], {}, "Error: Invalid value for '--fail-on': unknown value 'sometimes' "
@@ -167,8 +167,8 @@ FORMATS = ", ".join(f.value for f in Format)
                                  "number from 0 to 100"),
     (["--fail-under", "abc"], {}, "Error: Invalid value for '--fail-under': 'abc' is not a whole number"),
     (["--jobs", "0"], {}, "Error: Invalid value for '--jobs': 0 is out of range: use a whole number of at least 1"),
-    ([], {"COMPLIANCE_FORMAT": "pdf"}, "Error: Invalid value for COMPLIANCE_FORMAT (the environment variable for "
-                                       f"--format): unknown format 'pdf' (formats: {FORMATS})"),
+    ([], {"COMPLIANCE_FORMAT": "docx"}, "Error: Invalid value for COMPLIANCE_FORMAT (the environment variable for "
+                                       f"--format): unknown format 'docx' (formats: {FORMATS})"),
     ([], {"COMPLIANCE_FAIL_UNDER": "200"}, "Error: Invalid value for COMPLIANCE_FAIL_UNDER (the environment "
                                            "variable for --fail-under): 200 is out of range: use a whole number "
                                            "from 0 to 100"),
@@ -238,7 +238,7 @@ def test_an_unknown_standard_from_the_config_points_at_its_line(here: Path) -> N
     ("max-depth: 0", ".compliance.yaml:1:12: max-depth: 0 is out of range: use a whole number of at least 1"),
     ("exit-zero: maybe", ".compliance.yaml:1:12: exit-zero: expected true or false, got 'maybe'"),
     ("paths: 3", ".compliance.yaml:1:8: paths: expected a list (e.g. [a, b]), got 3"),
-    ("format: pdf", ".compliance.yaml:1:9: format: invalid value 'pdf': expected "),
+    ("format: docx", ".compliance.yaml:1:9: format: invalid value 'docx': expected "),
 ])
 def test_a_bad_config_value_is_said_in_our_words(here: Path, line: str, message: str) -> None:
     (here / ".compliance.yaml").write_text(line + "\n", encoding="utf-8")
