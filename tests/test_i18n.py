@@ -1,8 +1,8 @@
 """Reports in French and Spanish (``--lang``): complete catalogues, no untranslated message, neutral JSON.
 
 A message is untranslated if its catalogue entry is empty or fuzzy, or if rendering any bundled
-report (text and Markdown, three dates, and the comparison) asks for a message the catalogues do not
-hold. New template text or a new reason template fails here until ``python -m compliance.catalogues``
+report (text, Markdown and HTML, three dates, and the comparison in Markdown and HTML) asks for a
+message the catalogues do not hold. New template text or a new reason template fails here until ``python -m compliance.catalogues``
 is run and the new entries are translated.
 """
 
@@ -22,7 +22,7 @@ from compliance.catalogues import interface_messages, rule_messages
 from compliance.cli import app
 from compliance.model.results import Report
 from compliance.render import i18n, render
-from compliance.render.html import render_comparison_markdown
+from compliance.render.html import render_comparison_html, render_comparison_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCALE = ROOT / "src" / "compliance" / "locale"
@@ -69,9 +69,13 @@ def test_rendering_every_bundled_report_asks_for_no_untranslated_message(lang: s
     with i18n.using(lang):
         for day in DAYS:
             reports = _reports(day)
-            for fmt in ("text", "markdown"):
+            for fmt in ("text", "markdown", "html"):
                 render(reports, fmt)
-            render_comparison_markdown(api.compare(reports, api.load_rules(ROOT / "rules")))
+            comparison = api.compare(reports, api.load_rules(ROOT / "rules"))
+            render_comparison_markdown(comparison)
+            page = render_comparison_html(comparison, {r.jurisdiction.code: f"{r.jurisdiction.code}.html"
+                                                       for r in reports})
+            assert f'<html lang="{lang}">' in page
     assert not translator.missed, f"{len(translator.missed)} untranslated: {sorted(translator.missed)[:8]}"
 
 
@@ -97,6 +101,23 @@ def test_treaty_text_is_authentic_where_the_rule_set_has_it_and_marked_english_o
         assert " ".join(first) in page.replace("\n> ", " ").replace("\n", " ")
     assert english and page.count(i18n.translator("fr").gettext(
         "in English: the rule set has no text in this language")) >= len(english)
+
+
+def test_the_site_in_french_is_french(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    result = CliRunner().invoke(app, ["compare", str(ROOT / "legislation" / "fr.yaml"),
+                                      str(ROOT / "legislation" / "gb-eaw.yaml"), "-o", str(out), "--lang", "fr",
+                                      "--as-of", "2026-11-28"])
+    assert result.exit_code == 0, result.output
+    index = (out / "index.html").read_text(encoding="utf-8")
+    page = (out / "gb-eaw.html").read_text(encoding="utf-8")
+    assert '<html lang="fr">' in index and '<html lang="fr">' in page
+    assert "Principales constatations" in index and "Classement" in index
+    assert "Rapport d’écarts" in page and "Pourquoi elle est insuffisante" in page
+    assert "Ouvrir le rapport d’écarts" in index
+    # Treaty texts in French where the rule set has them (CETS 197 art 13(1) is one), else English, marked.
+    assert '<blockquote lang="fr">1. Chaque Partie' in page or '<blockquote lang="fr">' in page
+    assert '<blockquote lang="en">' in page and "en anglais : le jeu de règles n’a pas de texte" in page
 
 
 def test_an_unknown_language_is_a_one_line_error() -> None:

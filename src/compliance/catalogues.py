@@ -79,6 +79,7 @@ def _vocabulary_messages() -> Iterator[tuple[str, str]]:
         deontic = str(entry["deontic"]).replace("_", " ")
         yield ("an " if deontic[:1] in "aeiou" else "a ") + deontic, f"vocabulary modality {key}"
         yield str(entry["reads"]).split(" / ")[0].lower(), f"vocabulary modality {key} (the keyword)"
+        yield key.replace("_", " "), f"vocabulary modality {key} (a source's modality)"
     for key in vocab.hedges:
         yield key.replace("_", " "), f"vocabulary hedge {key}"
     for key in vocab.kinds:

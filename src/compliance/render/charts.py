@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from compliance.model.results import Comparison
+from compliance.render.i18n import gettext
 
 #: Colour-blind-safe fills (Okabe-Ito hues, lightened so that black text keeps a contrast above 7:1).
 FILLS = {"met": "#bfe3d3", "partial": "#f9dfa8", "missing": "#f4c2a8", "not_assessed": "#ffffff"}
@@ -67,7 +68,7 @@ PAD = 8
 
 def _groups(comparison: Comparison) -> list[tuple[str, str, list[Any]]]:
     """The requirements grouped by area, in the comparison's area order (unknown areas last)."""
-    titles = {a.id: a.title for a in comparison.areas}
+    titles = {a.id: gettext(a.title) for a in comparison.areas}
     order = [a.id for a in comparison.areas]
     for req in comparison.requirements:
         if req.area not in order:
@@ -176,7 +177,7 @@ def area_bars(comparison: Comparison) -> list[dict[str, Any]]:
         not_assessed = [r.name for r in comparison.jurisdictions
                         if area.id in r.areas and r.code not in area.ranking]
         charts.append({
-            "id": area.id, "title": area.title, "bars": bars, "not_assessed": not_assessed,
+            "id": area.id, "title": gettext(area.title), "bars": bars, "not_assessed": not_assessed,
             "width": BAR_LEFT + BAR_WIDTH + BAR_RIGHT,
             "height": axis_y + AXIS,
             "axis": {"x1": BAR_LEFT, "x2": BAR_LEFT + BAR_WIDTH, "y": axis_y, "label_y": axis_y + 14,
