@@ -2,8 +2,8 @@
 
 A message is untranslated if its catalogue entry is empty or fuzzy, or if rendering any bundled
 report (text, Markdown and HTML, three dates, and the comparison in Markdown and HTML) asks for a
-message the catalogues do not hold. New template text or a new reason template fails here until ``python -m compliance.catalogues``
-is run and the new entries are translated.
+message the catalogues do not hold. New template text or a new reason template fails here until
+``python -m compliance.catalogues`` is run and the new entries are translated.
 """
 
 from __future__ import annotations
