@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 
 from compliance.model.results import Comparison, Report
 from compliance.render.charts import area_bars, heatmap
+from compliance.render.i18n import gettext as _
 from compliance.render.jinja import environment
 from compliance.version import __version__
 
@@ -26,7 +27,7 @@ class PdfUnavailable(RuntimeError):
 #: Paper layout: A4, page numbers and the document title in the margins, no split rows or headings.
 PAGE_CSS = """
 @page { size: A4; margin: 16mm 14mm 18mm;
-  @bottom-right { content: "Page " counter(page) " of " counter(pages); font: 9pt sans-serif; color: #333; }
+  @bottom-right { content: "%(page)s " counter(page) " %(of)s " counter(pages); font: 9pt sans-serif; color: #333; }
   @bottom-left { content: string(doctitle); font: 9pt sans-serif; color: #333; } }
 @page :first { @bottom-left { content: none; } }
 html { font-size: 10pt; }
@@ -63,7 +64,14 @@ def html_to_pdf(html: str) -> bytes:
         raise ValueError(f"external resource refused: {url}")
 
     document = weasyprint.HTML(string=html, url_fetcher=no_fetch)
-    return bytes(document.write_pdf(stylesheets=[weasyprint.CSS(string=PAGE_CSS)]))
+    words = {"page": _css_string(_("Page")), "of": _css_string(_("of"))}
+    return bytes(document.write_pdf(stylesheets=[weasyprint.CSS(string=PAGE_CSS.replace("%(page)s", words["page"])
+                                                                .replace("%(of)s", words["of"]))]))
+
+
+def _css_string(text: str) -> str:
+    """Text safe inside a CSS string literal."""
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
 
 
 def render_pdf(reports: list[Report]) -> bytes:
@@ -93,13 +101,13 @@ def render_comparison_pdf(comparison: Comparison, reports: list[Report]) -> byte
     names = {r.jurisdiction.code: r.jurisdiction.name for r in reports}
     contents = "".join(
         f'<li><a href="#{escape(code)}-report">{escape(names[code])} ({escape(code)})</a></li>' for code in codes)
-    body = (f'<nav class="contents" aria-label="Contents"><h2>Contents</h2><ol>'
-            f'<li><a href="#comparison">The comparison</a></li>{contents}</ol></nav>'
+    body = (f'<nav class="contents" aria-label="{escape(_("Contents"))}"><h2>{escape(_("Contents"))}</h2><ol>'
+            f'<li><a href="#comparison">{escape(_("The comparison"))}</a></li>{contents}</ol></nav>'
             f'<section class="book-part" id="comparison">{index}</section>'
             + "".join(f'<section class="book-part" id="{escape(code)}-report">{part}</section>'
                       for code, part in zip(codes, parts, strict=True)))
     page = environment().get_template("_base.html.j2").render(**common)
     start = re.search(r"<main\b[^>]*>", page).end()  # type: ignore[union-attr]
-    title = escape(f"Anti-trafficking law compared: {len(reports)} jurisdictions")
+    title = escape(_("Anti-trafficking law compared: %(count)s jurisdictions") % {"count": len(reports)})
     page = page.replace("<title></title>", f"<title>{title}</title>", 1)
     return html_to_pdf(page[:start] + body + page[start:])
