@@ -239,7 +239,7 @@ def test_the_default_waiver_file_waives_in_every_format(work: Path) -> None:
     req = next(r for r in json.loads((work / "r.json").read_text())["requirements"] if r["id"] == "COE-2005-26")
     assert req["status"] == "partial" and req["waiver"]["reviewer"] == "A. Analyst"
     assert "**Waived until** 2099-12-31" in (work / "r.md").read_text()
-    assert "<strong>Waived</strong> until 2099-12-31" in (work / "r.html").read_text()
+    assert "<strong>Waived until</strong> 2099-12-31" in (work / "r.html").read_text()
     assert "Schedule 4 under review" in (work / "r.csv").read_text()
     audit = run("check", "legislation/gb-eaw.yaml", *DAY, *gate, "--no-waivers")
     assert audit.exit_code == 1 and "waived" not in audit.stdout

@@ -123,3 +123,21 @@ def test_the_site_in_french_is_french(tmp_path: Path) -> None:
 def test_an_unknown_language_is_a_one_line_error() -> None:
     result = CliRunner().invoke(app, ["check", str(ROOT / "legislation" / "gb-eaw.yaml"), "--lang", "de"])
     assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    (lambda t: t.replace('article: "13(1)"', 'article: "13(9)"', 1), "no requirement quotes cets-197 article '13(9)'"),
+    (lambda t: t.replace("status: authentic", "status: official", 1), "status"),
+    (lambda t: t.replace("language: fr", "language: es", 1), "does not match the file name fr.yaml"),
+])
+def test_a_bad_translations_file_is_a_one_line_error_with_its_position(tmp_path: Path, edit, message) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    path = rules / "translations" / "fr.yaml"
+    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", str(ROOT / "legislation" / "fr.yaml"), "--rules", str(rules)])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and message in result.output
+    assert "translations/fr.yaml:" in result.output

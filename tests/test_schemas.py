@@ -23,6 +23,8 @@ def _kind(path: Path) -> str:
         return "statute"
     if path.parent.name == "rules":
         return path.stem
+    if path.parent.name == "translations":
+        return "translations"
     return "rules"
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import io
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -193,8 +194,10 @@ def _write_catalogue(messages: dict[str, list[str]], pot: Path, domain: str) -> 
     for text, where in messages.items():
         template.add(text, auto_comments=sorted(set(where))[:3])
     pot.parent.mkdir(parents=True, exist_ok=True)
-    with pot.open("wb") as handle:
-        write_po(handle, template, width=100, omit_header=False, sort_output=False)
+    buffer = io.BytesIO()
+    write_po(buffer, template, width=100, omit_header=False, sort_output=False)
+    if not pot.exists() or _undated(pot.read_bytes()) != _undated(buffer.getvalue()):  # no churn of the date alone
+        pot.write_bytes(buffer.getvalue())
     for lang in LANGUAGES:
         po_path = pot.parent / f"{lang}.po"
         if po_path.exists():
@@ -204,8 +207,16 @@ def _write_catalogue(messages: dict[str, list[str]], pot: Path, domain: str) -> 
         else:
             catalogue = Catalog(locale=lang, project=f"compliance {domain}", fuzzy=False)
             catalogue.update(template, no_fuzzy_matching=True)
-        with po_path.open("wb") as handle:
-            write_po(handle, catalogue, width=100, sort_output=False, ignore_obsolete=True)
+        buffer = io.BytesIO()
+        write_po(buffer, catalogue, width=100, sort_output=False, ignore_obsolete=True)
+        if not po_path.exists() or _undated(po_path.read_bytes()) != _undated(buffer.getvalue()):
+            po_path.write_bytes(buffer.getvalue())
+
+
+def _undated(data: bytes) -> bytes:
+    """A catalogue without its creation and revision date lines (they change on every extraction)."""
+    return b"\n".join(line for line in data.split(b"\n")
+                      if not line.startswith((b'"POT-Creation-Date:', b'"PO-Revision-Date:')))
 
 
 def extract(rules_dir: Path | None = None) -> None:

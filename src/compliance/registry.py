@@ -10,7 +10,15 @@ from typing import Any
 
 from compliance.errors import ComplianceError, ErrorList, RuleError
 from compliance.loader import YamlDocument, load_yaml
-from compliance.model.rules import InstrumentsFile, ProfilesFile, Requirement, RuleFile, RuleSet, Scoring
+from compliance.model.rules import (
+    InstrumentsFile,
+    ProfilesFile,
+    Requirement,
+    RuleFile,
+    RuleSet,
+    Scoring,
+    TranslationsFile,
+)
 from compliance.norms import parse_norm
 from compliance.operators import OPERATORS
 from compliance.validate import validate_document
@@ -35,7 +43,7 @@ def rules_key(directory: Path) -> str:
     engine = Path(__file__).parent
     for name in _ENGINE_FILES:
         digest.update(name.encode() + b"\0" + (engine / name).read_bytes() + b"\0")
-    for path in sorted(directory.glob("*.yaml")) + _rule_files(directory):
+    for path in sorted(directory.glob("*.yaml")) + _rule_files(directory) + _translation_files(directory):
         digest.update(path.relative_to(directory).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     digest.update(directory.name.encode())  # error and origin paths start with the folder's name
     return digest.hexdigest()
@@ -48,6 +56,11 @@ NOT_REQUIREMENTS = ("translations", "locale")
 def _rule_files(root: Path) -> list[Path]:
     """The requirement files of a rule set: ``*/*.yaml`` outside :data:`NOT_REQUIREMENTS`."""
     return [p for p in sorted(root.glob("*/*.yaml")) if p.parent.name not in NOT_REQUIREMENTS]
+
+
+def _translation_files(root: Path) -> list[Path]:
+    """The treaty-text files of a rule set (``translations/<lang>.yaml``)."""
+    return sorted((root / "translations").glob("*.yaml"))
 
 
 def _prebuilt(directory: Path) -> RuleSet | None:
@@ -129,6 +142,26 @@ def load_rules(directory: str | Path, vocab: Vocabulary | None = None) -> RuleSe
             origins[req.id] = (doc.path, doc.span(where).line)
             errors += _check_requirement(req, doc, where, known_instruments.keys(), areas, vocab)
             requirements.append(req)
+    quoted = {(r.instrument, r.article) for r in requirements} | {
+        (o.instrument, o.article) for r in requirements for o in r.other_sources}
+    for path in _translation_files(root):
+        doc = guarded(path)
+        if doc is None:
+            continue
+        doc.path = f"{root.name}/{path.relative_to(root).as_posix()}"
+        try:
+            translations = validate_document(doc, TranslationsFile)
+        except ErrorList as exc:
+            errors += exc.errors
+            continue
+        if translations.language != path.stem:
+            errors.append(RuleError(f"language {translations.language!r} does not match the file name {path.name}",
+                                    doc.span(("language",))))
+        for index, entry in enumerate(translations.texts):
+            if (entry.instrument, entry.article) not in quoted:
+                errors.append(RuleError(
+                    f"no requirement quotes {entry.instrument} article {entry.article!r}: a translated text must "
+                    "match a quoted article exactly", doc.span(("texts", index, "article"))))
     if errors:
         raise ErrorList(errors)
     area_order = {a.id: i for i, a in enumerate(scoring.areas)}

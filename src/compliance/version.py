@@ -1,3 +1,3 @@
 """The package version (kept in its own module so that any layer may read it)."""
 
-__version__ = "0.7.0"
+__version__ = "0.8.0"

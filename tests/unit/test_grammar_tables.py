@@ -45,7 +45,7 @@ def _corpus() -> list[str]:
         for provision in yaml.safe_load(path.read_text(encoding="utf-8"))["provisions"]:
             texts += provision.get("norms", [])
     for path in sorted((ROOT / "rules").glob("*/*.yaml")):
-        for req in yaml.safe_load(path.read_text(encoding="utf-8"))["requirements"]:
+        for req in yaml.safe_load(path.read_text(encoding="utf-8")).get("requirements", []):
             for cases in (req.get("examples") or {}).values():
                 for case in cases:
                     texts += case.get("norms", [])

@@ -166,6 +166,7 @@ class SchemaName(StrEnum):
     instruments = "instruments"
     scoring = "scoring"
     profiles = "profiles"
+    translations = "translations"
     waivers = "waivers"
     config = "config"
     baseline = "baseline"

@@ -220,6 +220,27 @@ class InstrumentsFile(Strict):
     instruments: list[Instrument] = Field(min_length=1)
 
 
+class TranslatedText(Strict):
+    """An article's text in another language, as read in a named source."""
+
+    instrument: str = Field(description="An instrument id of rules/instruments.yaml.")
+    article: str = Field(description="The article exactly as a rule file quotes it (same extent).")
+    status: Literal["authentic", "official_version", "unofficial_translation"] = Field(
+        description="authentic: an authentic text of the instrument; official_version: a version its body "
+                    "publishes that is not authentic; unofficial_translation: anything else.")
+    source_url: str | None = Field(default=None, description="The official publisher's page for this version.")
+    read_in: str | None = Field(default=None, description="Where the wording was actually read, if not source_url.")
+    note: str | None = None
+    text: str = Field(min_length=1)
+
+
+class TranslationsFile(Strict):
+    """The content of ``rules/translations/<lang>.yaml``: treaty texts in one language."""
+
+    language: str = Field(pattern=r"^[a-z]{2}$")
+    texts: list[TranslatedText] = Field(default_factory=list)
+
+
 class Profile(Strict):
     """A named selection of instruments (``--standard``)."""
 

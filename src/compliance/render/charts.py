@@ -33,8 +33,8 @@ _WIDTHS = [(" il.,:;'!|", 0.32), ("ftjr()[]-", 0.41), ("0123456789", 0.64), ("mw
 def text_width(text: str, size: float = FONT, bold: bool = False) -> float:
     """Estimated width in px of ``text`` at ``size`` px, from DejaVu Sans's widths (bold: 8% wider).
 
-    >>> text_width("England and Wales")
-    117.2
+    >>> text_width("A jurisdiction name")
+    121.0
     """
     em = 0.0
     for char in text:
