@@ -335,3 +335,30 @@ def test_print_shows_the_whole_matrix_and_heatmap(browser: Any, site: Path) -> N
         assert svg.size["width"] <= browser.find_element(By.TAG_NAME, "main").size["width"] + 1
     finally:
         browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
+@pytest.fixture(scope="module")
+def site_fr(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site-fr")
+    files = [str(ROOT / "legislation" / f"{c}.yaml") for c in ("fr", "gb-eaw", "ng")]
+    result = CliRunner().invoke(app, ["compare", *files, "-o", str(out), "--as-of", "2026-11-28", "--lang", "fr"])
+    assert result.exit_code == 0, result.stderr
+    return out
+
+
+@pytest.mark.parametrize("page", ["index", "gb-eaw"])
+def test_the_french_site_fits_every_width_and_passes_axe(browser: Any, site_fr: Path, axe_source: str,
+                                                         page: str) -> None:
+    """Translated text is longer: the French pages must fit and pass axe like the English ones."""
+    _load(browser, site_fr / f"{page}.html")
+    assert browser.execute_script("return document.documentElement.lang") == "fr"
+    try:
+        for width in WIDTHS:
+            _viewport(browser, width)
+            assert _overflow(browser) == [], f"{page} (fr) at {width} px"
+            assert _own_checks(browser) == [], f"{page} (fr) at {width} px"
+        for width in (400, 1400):
+            _viewport(browser, width)
+            assert _axe(browser, axe_source) == [], f"{page} (fr) at {width} px"
+    finally:
+        _viewport(browser, 1280, 1800)
