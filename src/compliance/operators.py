@@ -59,8 +59,6 @@ def _describe(term: str, vocab: Vocabulary) -> Arg:
     return term_words(term, "condition", vocab)
 
 
-_term = _kind = term_words
-
 
 class Operator:
     """Base class: ``validate`` checks the rule's parameter at load time; ``check`` tests a norm."""
@@ -218,7 +216,7 @@ class Kinds(Operator):
             return Outcome(_factor(param, "factor_unspecified", 0.5),
                            Phrase("it does not say that it includes {kinds}", kinds=names))
         return Outcome(0.0, Phrase("it covers {given} but not {kinds}", kinds=names,
-                                   given=Items([_kind(k, category, vocab) for k in given], "comma")))
+                                   given=Items([term_words(k, category, vocab) for k in given], "comma")))
 
 
 class Dispensable(Operator):
@@ -299,7 +297,7 @@ class OffenceScope(Operator):
         share = 1 / (len(kinds) + 1)
         return Outcome(round(share, 4), Phrase(
             "it covers only {offence}, not every offence victims are compelled to commit",
-            offence=_term(offence.name, "offence", vocab)))
+            offence=term_words(offence.name, "offence", vocab)))
 
 
 #: Operator name -> class. Rule files may use only these names under ``require:``.

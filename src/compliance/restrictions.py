@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from compliance.ast import And, Clause, Compare, Cond, Fact, Member, Norm, Not, Or, render_cond
-from compliance.model.phrase import Arg, Items, Msg, Phrase
+from compliance.model.phrase import Arg, Items, Msg, Phrase, lower_first
 from compliance.model.rules import Allows, Restrictions
 from compliance.operators import term_words as _term
 from compliance.vocabulary import Vocabulary
@@ -226,12 +226,6 @@ def _article(text: str) -> str:
     return "an " if text[:1] in "aeiou" else "a "
 
 
-def _lower(text: str) -> str:
-    """Lower-case the first letter to continue a sentence, unless the first word is an acronym (``NABA``)."""
-    first = text.split(" ", 1)[0]
-    return text if len(first) > 1 and first.isupper() else text[:1].lower() + text[1:]
-
-
 def restrictions_of(norm: Norm, allows: Allows, factors: Restrictions, vocab: Vocabulary,
                     judged: frozenset[str] = frozenset(), judges_period: bool = False) -> list[Restriction]:
     """Every restriction of ``norm`` that ``allows`` does not permit, priced.
@@ -260,7 +254,7 @@ def restrictions_of(norm: Norm, allows: Allows, factors: Restrictions, vocab: Vo
                 hedge=Msg(hedge.replace("_", " ")))))
     source = vocab.sources[norm.source]
     if float(source["factor"]) < 1 and norm.source not in allows.sources:
-        what = _lower(str(source.get("description", norm.source)).split(":")[0].rstrip("."))
+        what = lower_first(str(source.get("description", norm.source)).split(":")[0].rstrip("."))
         found.append(Restriction("source", float(source["factor"]), Phrase(
             "it rests on {source}, not on law with the force of statute", source=Msg(_article(what) + what))))
     who = norm.beneficiary if norm.beneficiary is not None else norm.actor
