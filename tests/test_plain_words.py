@@ -24,7 +24,7 @@ DAYS = (dt.date(2012, 6, 1), dt.date(2026, 11, 28))
 class _Prose(HTMLParser):
     """The text of a page outside code, pre, style and script elements."""
 
-    SKIP = {"code", "pre", "style", "script"}
+    SKIP = frozenset({"code", "pre", "style", "script"})
 
     def __init__(self) -> None:
         super().__init__()
