@@ -80,3 +80,26 @@ def test_every_error_in_a_file_is_reported(tmp_path: Path) -> None:
     assert result.exit_code == 2
     errors = [line for line in result.stderr.splitlines() if line.startswith(str(bad))]
     assert len(errors) == 2
+
+
+def test_strict_validation_warns_on_every_provision_not_cited_from_an_official_publisher(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The publishers are data (rules/sources.yaml): a mirror warns, the official domain and its subdomains do not."""
+    from compliance.validate import is_official, official_publishers
+
+    root = Path(__file__).resolve().parents[1]
+
+    assert official_publishers()["gb"] and is_official("https://www.legislation.gov.uk/ukpga/2015/30", "gb")
+    assert not is_official("https://www.law.cornell.edu/uscode/text/22/7105", "us")
+    assert not is_official("https://legislation.gov.uk.example.org/x", "gb")
+    source = (root / "legislation" / "gb-eaw.yaml").read_text(encoding="utf-8")
+    first = source.index("source_url: https://www.legislation.gov.uk", source.index("provisions:"))
+    mirrored = source[:first] + source[first:].replace("https://www.legislation.gov.uk", "https://mirror.example.org",
+                                                       1)
+    path = tmp_path / "gb-eaw.yaml"
+    path.write_text(mirrored, encoding="utf-8")
+    result = CliRunner().invoke(app, ["--no-config", "validate", "--strict", str(path)])
+    line = mirrored[:first].count("\n") + 1
+    assert f"{path}:{line}:" in result.output
+    assert "mirror.example.org, which is not an official publisher of gb" in result.output
+    clean = CliRunner().invoke(app, ["--no-config", "validate", "--strict", str(root / "legislation" / "gb-eaw.yaml")])
+    assert "not an official publisher" not in clean.output

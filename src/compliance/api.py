@@ -229,6 +229,7 @@ SCHEMAS: dict[str, tuple[str, str]] = {
     "scoring": ("compliance.model.rules:Scoring", "rules/scoring.yaml"),
     "profiles": ("compliance.model.rules:ProfilesFile", "rules/profiles.yaml"),
     "translations": ("compliance.model.rules:TranslationsFile", "rules/translations/<lang>.yaml: treaty texts"),
+    "sources": ("compliance.model.rules:SourcesFile", "rules/sources.yaml: official publishers' domains"),
     "waivers": ("compliance.policy.waivers:WaiversFile", "A waiver file (.compliance-waivers.yaml)"),
     "config": ("compliance.policy.config:Config", "A .compliance.yaml file, or [tool.compliance] in pyproject.toml"),
     "baseline": ("compliance.policy.baseline:Baseline", "A baseline file (compliance baseline create)"),

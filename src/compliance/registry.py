@@ -17,6 +17,7 @@ from compliance.model.rules import (
     RuleFile,
     RuleSet,
     Scoring,
+    SourcesFile,
     TranslationsFile,
 )
 from compliance.norms import parse_norm
@@ -116,6 +117,13 @@ def load_rules(directory: str | Path, vocab: Vocabulary | None = None) -> RuleSe
     instruments = validate_document(instruments_doc, InstrumentsFile)
     scoring = validate_document(scoring_doc, Scoring)
     profiles = validate_document(profiles_doc, ProfilesFile)
+    if (root / "sources.yaml").is_file():  # official publishers (validate --strict); checked like the rest
+        sources_doc = guarded(root / "sources.yaml")
+        if sources_doc is not None:
+            try:
+                validate_document(sources_doc, SourcesFile)
+            except ErrorList as exc:
+                errors += exc.errors
     known_instruments = {i.id: i for i in instruments.instruments}
     errors += _check_profiles(profiles, profiles_doc, set(known_instruments))
     areas = {a.id for a in scoring.areas}

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any, TypeVar
+from urllib.parse import urlparse
 
 from pydantic import BaseModel, ValidationError
 
@@ -189,13 +191,45 @@ _VICTIM_WORDS = re.compile(r"\b(victim|compensat|residen|prosecut|trafficked per
 _PLACEHOLDER = "not yet encoded"
 
 
-def strict_warnings(doc: YamlDocument, statute: Statute) -> list[ComplianceError]:
-    """The warnings of ``validate --strict``: every provision whose in-force date is unknown.
+@cache
+def official_publishers() -> dict[str, tuple[str, ...]]:
+    """Country code -> its official publishers' domains, from the bundled ``rules/sources.yaml`` (data)."""
+    import yaml
 
-    Such a provision counts as law on every date (``check --as-of``), which may be wrong; the
-    warning does not fail the check, because an unverified date must not be invented.
+    from compliance.model.rules import SourcesFile
+    from compliance.resources import bundled_rules_dir
+
+    path = bundled_rules_dir() / "sources.yaml"
+    if not path.is_file():
+        return {}
+    data = SourcesFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    return {code: tuple(d.lower() for d in domains) for code, domains in data.publishers.items()}
+
+
+def is_official(url: str, country: str) -> bool:
+    """Whether ``url`` is on one of ``country``'s official publishers' domains (or a subdomain of one)."""
+    host = (urlparse(url).hostname or "").lower()
+    return any(host == d or host.endswith("." + d) for d in official_publishers().get(country, ()))
+
+
+def strict_warnings(doc: YamlDocument, statute: Statute) -> list[ComplianceError]:
+    """The warnings of ``validate --strict``.
+
+    - Every provision whose in-force date is unknown: it counts as law on every date (``check
+      --as-of``), which may be wrong; a warning, because an unverified date must not be invented.
+    - Every provision whose ``source_url`` is not on an official publisher's domain of its country
+      (``rules/sources.yaml``): cite the official page, and the mirror in ``text_source``.
     """
     found: list[ComplianceError] = []
+    country = statute.jurisdiction.code.split("-")[0]
+    listed = country in official_publishers()
+    for index, provision in enumerate(statute.provisions):
+        if listed and not is_official(provision.source_url, country):
+            host = urlparse(provision.source_url).hostname or provision.source_url
+            found.append(SchemaError(
+                f"warning: provision {provision.id!r} cites {host}, which is not an official publisher of "
+                f"{country} (rules/sources.yaml): give the official page as source_url and name where the text "
+                "was read in text_source (strict)", doc.span(("provisions", index, "source_url"))))
     for index, provision in enumerate(statute.provisions):
         start = statute.starts(provision)
         if start is None:

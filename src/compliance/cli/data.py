@@ -167,6 +167,7 @@ class SchemaName(StrEnum):
     scoring = "scoring"
     profiles = "profiles"
     translations = "translations"
+    sources = "sources"
     waivers = "waivers"
     config = "config"
     baseline = "baseline"

@@ -241,6 +241,13 @@ class TranslationsFile(Strict):
     texts: list[TranslatedText] = Field(default_factory=list)
 
 
+class SourcesFile(Strict):
+    """The content of ``rules/sources.yaml``: the official publishers' domains of each country."""
+
+    publishers: dict[str, list[str]] = Field(
+        default_factory=dict, description="ISO 3166-1 alpha-2 code -> the domains its official publishers use.")
+
+
 class Profile(Strict):
     """A named selection of instruments (``--standard``)."""
 
