@@ -31,7 +31,7 @@ from compliance.registry import load_rules as _load_rules
 from compliance.resources import bundled_legislation_dir, bundled_rules_dir
 from compliance.score import binding_instruments, build_report, requirement_result
 from compliance.span import Span
-from compliance.validate import strict_problems, strict_warnings, validate_statute
+from compliance.validate import is_official, strict_problems, strict_warnings, validate_statute
 from compliance.vocabulary import load_vocabulary
 
 
@@ -172,7 +172,11 @@ def corpus(paths: Iterable[str | Path], rules: RuleSet, as_of: dt.date,
             by_status={k: counts.get(k, 0) for k in ("verbatim", "excerpt", "translation", "paraphrase")},
             languages=sorted({p.language for p in statute.provisions}),
             norms=sum(len(p.norms) for p in parsed.provisions),
-            score=report.score, binding_score=report.binding_score))
+            score=report.score, binding_score=report.binding_score,
+            group=(rules.groups[g].name if (g := rules.group_of(statute.jurisdiction.code)) else None),
+            official_sources=sum(1 for p in statute.provisions
+                                 if is_official(p.source_url, statute.jurisdiction.code.split("-")[0])),
+            not_read=list(report.coverage.not_assessed)))
     return entries
 
 
@@ -230,6 +234,7 @@ SCHEMAS: dict[str, tuple[str, str]] = {
     "profiles": ("compliance.model.rules:ProfilesFile", "rules/profiles.yaml"),
     "translations": ("compliance.model.rules:TranslationsFile", "rules/translations/<lang>.yaml: treaty texts"),
     "sources": ("compliance.model.rules:SourcesFile", "rules/sources.yaml: official publishers' domains"),
+    "groups": ("compliance.model.rules:GroupsFile", "rules/groups.yaml: regional groups"),
     "waivers": ("compliance.policy.waivers:WaiversFile", "A waiver file (.compliance-waivers.yaml)"),
     "config": ("compliance.policy.config:Config", "A .compliance.yaml file, or [tool.compliance] in pyproject.toml"),
     "baseline": ("compliance.policy.baseline:Baseline", "A baseline file (compliance baseline create)"),

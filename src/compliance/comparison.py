@@ -62,8 +62,8 @@ class ComparisonBuilder:
         ordered = sorted(self.rows.values(), key=lambda r: (-r.score, r.code))
         rows = [row.model_copy(update={"rank": 1 + sum(1 for other in ordered if other.score > row.score)})
                 for row in ordered]
-        area_order = [a.id for a in rules.scoring.areas]
-        columns = sorted(self.seen.values(), key=lambda c: (area_order.index(c.area), c.id))
+        order = {r.id: i for i, r in enumerate(rules.requirements)}  # by area, then instrument and article
+        columns = sorted(self.seen.values(), key=lambda c: (order.get(c.id, len(order)), c.id))
         areas = [
             ComparisonArea(id=a.id, title=a.title, ranking=[
                 row.code for row in sorted(rows, key=lambda w: (-w.areas[a.id].score, w.code))

@@ -11,6 +11,8 @@ from typing import Any
 from compliance.errors import ComplianceError, ErrorList, RuleError
 from compliance.loader import YamlDocument, load_yaml
 from compliance.model.rules import (
+    Group,
+    GroupsFile,
     InstrumentsFile,
     ProfilesFile,
     Requirement,
@@ -117,6 +119,14 @@ def load_rules(directory: str | Path, vocab: Vocabulary | None = None) -> RuleSe
     instruments = validate_document(instruments_doc, InstrumentsFile)
     scoring = validate_document(scoring_doc, Scoring)
     profiles = validate_document(profiles_doc, ProfilesFile)
+    groups: dict[str, Group] = {}
+    if (root / "groups.yaml").is_file():
+        groups_doc = guarded(root / "groups.yaml")
+        if groups_doc is not None:
+            try:
+                groups = validate_document(groups_doc, GroupsFile).groups
+            except ErrorList as exc:
+                errors += exc.errors
     if (root / "sources.yaml").is_file():  # official publishers (validate --strict); checked like the rest
         sources_doc = guarded(root / "sources.yaml")
         if sources_doc is not None:
@@ -178,7 +188,7 @@ def load_rules(directory: str | Path, vocab: Vocabulary | None = None) -> RuleSe
                                      instrument_order.get(r.instrument, len(instrument_order)),
                                      article_key(r.article), r.id))
     return RuleSet(version=instruments.rules_version, instruments=known_instruments,
-                   requirements=requirements, scoring=scoring, profiles=profiles, origins=origins)
+                   requirements=requirements, scoring=scoring, profiles=profiles, origins=origins, groups=groups)
 
 
 def article_key(article: str) -> tuple[tuple[int, int, str], ...]:

@@ -323,6 +323,9 @@ def compare(
         "--force", help="html: overwrite files in the folder that compliance did not write.")] = False,
     mkdir: MkdirOpt = False,
     lang: LangOpt = Lang.en,
+    group: Annotated[str | None, typer.Option(
+        "--group", metavar="GROUP", help="Only the jurisdictions of one regional group of rules/groups.yaml "
+                                         "(e.g. african, latin_american_caribbean).")] = None,
 ) -> None:
     """Compare jurisdictions: ranking, matrix of requirements, charts; HTML writes a folder of pages."""
     import json
@@ -336,14 +339,38 @@ def compare(
 
         # Only the HTML site needs every report whole (one page each), the CSV their findings; JSON and
         # Markdown need one row per jurisdiction, built as the reports come.
+        members: set[str] | None = None
+        if group is not None:
+            known = load_rules(rules_dir, standard).groups
+            if group not in known:
+                raise InputError(f"--group: no such group {group!r}{suggest(group, list(known))} "
+                                 f"(groups: {', '.join(known) or 'none: the rule set has no groups.yaml'})")
+            members = set(known[group].members)
+
+        def wanted(report: Report) -> bool:
+            return members is None or report.jurisdiction.code.split("-")[0] in members
+
+        kept = 0
         if fmt in (CompareFormat.json, CompareFormat.markdown):
             builder = ComparisonBuilder()
-            rules, paths, reports = check_all(files, as_of, standard, rules_dir, jobs, no_cache, sink=builder.add)
+
+            def sink(position: int, report: Report) -> None:
+                nonlocal kept
+                if wanted(report):
+                    kept += 1
+                    builder.add(position, report)
+
+            rules, paths, reports = check_all(files, as_of, standard, rules_dir, jobs, no_cache, sink=sink)
+            if not kept:
+                raise InputError(f"--group {group}: no jurisdiction of the group among the inputs")
             comparison = builder.result(rules)
         else:
             keep = (None if fmt in (CompareFormat.html, CompareFormat.pdf)
                     else (lambda r: Report.slim(r, keep_findings=True)))
             rules, paths, reports = check_all(files, as_of, standard, rules_dir, jobs, no_cache, keep)
+            reports = [r for r in reports if wanted(r)]
+            if not reports:
+                raise InputError(f"--group {group}: no jurisdiction of the group among the inputs")
             comparison = api.compare(reports, rules)
         from compliance.render.i18n import using
 

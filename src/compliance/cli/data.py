@@ -168,6 +168,7 @@ class SchemaName(StrEnum):
     profiles = "profiles"
     translations = "translations"
     sources = "sources"
+    groups = "groups"
     waivers = "waivers"
     config = "config"
     baseline = "baseline"

@@ -405,3 +405,6 @@ class CorpusEntry(_Out):
     norms: int
     score: int
     binding_score: int | None
+    group: str | None = Field(default=None, description="The regional group's name (rules/groups.yaml), if listed.")
+    official_sources: int = Field(default=0, description="Provisions cited from an official publisher.")
+    not_read: list[str] = Field(default_factory=list, description="Areas the file declares not read.")

@@ -248,6 +248,20 @@ class SourcesFile(Strict):
         default_factory=dict, description="ISO 3166-1 alpha-2 code -> the domains its official publishers use.")
 
 
+class Group(Strict):
+    """A regional group of states (``compare --group``)."""
+
+    name: str
+    members: list[str] = Field(min_length=1, description="ISO 3166-1 alpha-2 codes.")
+    note: str | None = None
+
+
+class GroupsFile(Strict):
+    """The content of ``rules/groups.yaml``."""
+
+    groups: dict[str, Group] = Field(min_length=1)
+
+
 class Profile(Strict):
     """A named selection of instruments (``--standard``)."""
 
@@ -271,6 +285,12 @@ class RuleSet(Strict):
     scoring: Scoring
     profiles: ProfilesFile
     origins: dict[str, tuple[str, int]] = Field(default_factory=dict)
+    groups: dict[str, Group] = Field(default_factory=dict)
+
+    def group_of(self, code: str) -> str | None:
+        """The id of the regional group of a jurisdiction code (``gb-sct`` takes ``gb``'s), if listed."""
+        country = code.split("-")[0]
+        return next((gid for gid, group in self.groups.items() if country in group.members), None)
 
     def requirement(self, rule_id: str) -> Requirement | None:
         """Return the requirement with this id, if any."""

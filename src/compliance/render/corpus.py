@@ -20,15 +20,33 @@ def corpus_markdown(entries: list[CorpusEntry], as_of: str, rules_version: str) 
            "that was read), **excerpt** (verbatim, some subsections only), **translation** (an English "
            "rendering, whose is stated), **paraphrase** (a summary, flagged). Each provision's `notes` say "
            "what could not be checked.", "",
-           "| Jurisdiction | Provisions | Verbatim | Excerpt | Translation | Paraphrase | Languages | Norms "
-           "| Score | Binding only |",
-           "|---|---:|---:|---:|---:|---:|---|---:|---:|---:|"]
+           "## By regional group", "",
+           "The five United Nations regional groups (rules/groups.yaml). *Official source*: provisions whose "
+           "`source_url` is on an official publisher's domain (rules/sources.yaml); the rest cite a mirror. "
+           "*Areas not read*: areas the files declare not read (not assessed, left out of the score).", "",
+           "| Group | Jurisdictions | Provisions | Verbatim | Official source | Areas not read | With a treaty "
+           "status recorded |",
+           "|---|---:|---:|---:|---:|---:|---:|"]
+    groups: dict[str, list[CorpusEntry]] = {}
+    for e in entries:
+        groups.setdefault(e.group or "(no group listed)", []).append(e)
+    for name in sorted(groups):
+        members = groups[name]
+        provisions = sum(e.provisions for e in members)
+        verbatim = sum(e.by_status["verbatim"] for e in members)
+        official = sum(e.official_sources for e in members)
+        out.append(f"| {name} | {len(members)} | {provisions} | {verbatim} | {official} of {provisions} | "
+                   f"{sum(len(e.not_read) for e in members)} | {sum(1 for e in members if e.treaties)} |")
+    out += ["", "## Jurisdictions", "",
+            "| Jurisdiction | Group | Provisions | Verbatim | Excerpt | Translation | Paraphrase | Official source "
+            "| Languages | Norms | Areas not read | Score | Binding only |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|"]
     for e in sorted(entries, key=lambda x: x.code):
         s = e.by_status
         binding = "–" if e.binding_score is None else str(e.binding_score)
-        out.append(f"| [{e.name}](#{e.code}) (`{e.code}`) | {e.provisions} | {s['verbatim']} | {s['excerpt']} | "
-                   f"{s['translation']} | {s['paraphrase']} | {', '.join(e.languages)} | {e.norms} | {e.score} | "
-                   f"{binding} |")
+        out.append(f"| [{e.name}](#{e.code}) (`{e.code}`) | {e.group or '–'} | {e.provisions} | {s['verbatim']} | "
+                   f"{s['excerpt']} | {s['translation']} | {s['paraphrase']} | {e.official_sources} | "
+                   f"{', '.join(e.languages)} | {e.norms} | {len(e.not_read)} | {e.score} | {binding} |")
     for e in sorted(entries, key=lambda x: x.code):
         out += ["", f"## {e.name} (`{e.code}`)", "", f"File: `{e.file}`", "", "Instruments:", ""]
         out += [f"- [{i['title']}]({i['url']}) ({i['citation']}; {i['kind']})" for i in e.instruments]
