@@ -131,8 +131,16 @@ def test_compare_writes_the_site(tmp_path: Path) -> None:
     (out / "README.md").write_text("mine", encoding="utf-8")
     result = runner.invoke(app, ["compare", str(ROOT / "legislation"), "-o", str(out), "--as-of", AS_OF])
     assert result.exit_code == 0, result.stderr
+    rules = api.load_rules(ROOT / "rules")
+    regions = {f"region-{g.replace('_', '-')}.html" for c in BUNDLED if (g := rules.group_of(c))}
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        [".compliance-manifest.json", "README.md", "comparison.csv", "index.html", *(f"{c}.html" for c in BUNDLED)])
+        [".compliance-manifest.json", "README.md", "comparison.csv", "index.html", *(f"{c}.html" for c in BUNDLED),
+         *regions])
+    for page in regions:  # one page per regional group, linked from the index: a filter without JavaScript
+        region = (out / page).read_text(encoding="utf-8")
+        assert 'aria-current="page"' in region and 'href="index.html"' in region
+    for page in regions:
+        assert f'href="{page}"' in (out / "index.html").read_text(encoding="utf-8")
     assert (out / "README.md").read_text(encoding="utf-8") == "mine"
     index = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="gb-eaw.html"' in index and 'href="us.html"' in index and 'href="comparison.csv"' in index

@@ -125,6 +125,10 @@ def _rule_messages(rules_dir: Path) -> Iterator[tuple[str, str]]:
             yield str(area["description"]).strip(), f"scoring.yaml area {area['id']} description"
     if scoring.get("method"):
         yield " ".join(str(scoring["method"]).split()), "scoring.yaml method"
+    groups_file = rules_dir / "groups.yaml"
+    if groups_file.is_file():
+        for gid, group in (yaml.safe_load(groups_file.read_text(encoding="utf-8")) or {}).get("groups", {}).items():
+            yield str(group["name"]).strip(), f"groups.yaml {gid}"
     instruments = yaml.safe_load((rules_dir / "instruments.yaml").read_text(encoding="utf-8"))
     for inst in instruments.get("instruments", []):
         for key in ("name", "title"):

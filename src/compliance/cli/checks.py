@@ -410,9 +410,24 @@ def compare(
                      zip(reports, links.values(), strict=True)}
             pages["comparison.csv"] = render(reports, "csv")
             by_code = dict(zip([r.jurisdiction.code for r in reports], links.values(), strict=True))
-            pages["index.html"] = render_comparison_html(comparison, by_code, "comparison.csv")
+            regions = _region_pages(reports, rules) if group is None else {}
+            nav = [{"name": name, "href": page, "count": str(len(rows))} for page, (name, rows) in regions.items()]
+            shown = nav if len(nav) > 1 else None  # one group only: the index is its page
+            pages["index.html"] = render_comparison_html(comparison, by_code, "comparison.csv", shown)
+            for page, (name, rows) in regions.items() if shown else ():
+                pages[page] = render_comparison_html(api.compare(rows, rules), by_code, None, shown, region=name)
             _write_site(folder, pages, paths, force=force, mkdir=mkdir)
             TERMINAL.note(f"wrote {folder / 'index.html'} ({len(reports)} jurisdiction pages, comparison.csv)")
+
+
+def _region_pages(reports: list[Report], rules: RuleSet) -> dict[str, tuple[str, list[Report]]]:
+    """One page per regional group (rules/groups.yaml) with jurisdictions among ``reports``: page -> (name, reports)."""
+    pages: dict[str, tuple[str, list[Report]]] = {}
+    for gid, group in rules.groups.items():
+        members = [r for r in reports if rules.group_of(r.jurisdiction.code) == gid]
+        if members:
+            pages[f"region-{gid.replace('_', '-')}.html"] = (group.name, members)
+    return pages
 
 
 def _write_site(folder: Path, pages: dict[str, str], inputs: list[Path], *, force: bool, mkdir: bool) -> None:

@@ -96,7 +96,7 @@ def render_comparison_pdf(comparison: Comparison, reports: list[Report]) -> byte
     anchors = {code: f"#{code}-report" for code in codes}
     common = {"version": __version__, "rules_version": comparison.rules_version, "scope": comparison.scope}
     index = _block("comparison.html.j2", comparison=comparison, links=anchors, csv_name=None,
-                   heatmap=heatmap(comparison), bars=area_bars(comparison), **common)
+                   heatmap=heatmap(comparison), bars=area_bars(comparison), regions=[], region=None, **common)
     parts = [_block("gap_report.html.j2", reports=[report], back=None, **common) for report in reports]
     names = {r.jurisdiction.code: r.jurisdiction.name for r in reports}
     contents = "".join(
