@@ -187,9 +187,10 @@ def test_each_jurisdiction_page_shows_law_beside_treaty(browser: Any, site: Path
 
 PAGES = ["index", *BUNDLED]
 WIDTHS = (360, 768, 1400)
-#: Most A4 pages Chromium may print for a page, measured on the bundled data (2026-11-28): the index
-#: 11, gap reports 27 (ro) to 76 (us); the budget leaves room for the corpus to grow by about half.
-PAGE_BUDGET = {"index": 16, "report": 115}
+#: Most A4 pages Chromium may print for a page. Measured on the bundled data (2026-11-28): gap reports 27
+#: (ro) to 76 (us) pages; the index 11 pages with 16 jurisdictions and 20 with 25 (the ranking, heatmap and
+#: the print matrix in tables of 8 grow with each jurisdiction), so its budget grows with the corpus.
+PAGE_BUDGET = {"index": 6 + len(BUNDLED), "report": 115}
 
 
 def _viewport(driver: Any, width: int, height: int = 900) -> None:
