@@ -185,7 +185,10 @@ def test_each_jurisdiction_page_shows_law_beside_treaty(browser: Any, site: Path
 
 # --- layout, accessibility and paper ------------------------------------------------------------
 
-PAGES = ["index", *BUNDLED]
+_RULES = api.load_rules(ROOT / "rules")
+#: Every page of the site: the index, one page per regional group with bundled jurisdictions, each gap report.
+PAGES = ["index", *sorted({f"region-{g.replace('_', '-')}" for c in BUNDLED if (g := _RULES.group_of(c))}),
+         *BUNDLED]
 WIDTHS = (360, 768, 1400)
 #: Most A4 pages Chromium may print for a page. Measured on the bundled data (2026-11-28): gap reports 27
 #: (ro) to 76 (us) pages; the index 11 pages with 16 jurisdictions and 20 with 25 (the ranking, heatmap and
