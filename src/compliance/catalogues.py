@@ -24,6 +24,8 @@ from pathlib import Path
 
 import yaml
 
+from compliance.model.phrase import has_words
+
 #: The languages the reports are translated into (English is the source language).
 LANGUAGES = ("fr", "es")
 
@@ -157,13 +159,6 @@ def _report_messages() -> Iterator[tuple[str, str]]:
                     yield msgid, f"sentences of {path.name}"
 
 
-def _has_words(template: str) -> bool:
-    """Whether a message has words outside its placeholders (``{parts}`` has none: nothing to translate)."""
-    import string
-
-    return any(ch.isalpha() for literal, *_ in string.Formatter().parse(template) for ch in literal)
-
-
 def interface_messages(rules_dir: Path | None = None) -> dict[str, list[str]]:
     """Every message of the interface catalogue, with where it comes from (first seen first).
 
@@ -177,7 +172,7 @@ def interface_messages(rules_dir: Path | None = None) -> dict[str, list[str]]:
     sources = sorted(PACKAGE.rglob("*.py"))
     for text, where in (*_template_messages(), *_python_messages(sources), *_vocabulary_messages(),
                         *_constant_messages(), *_report_messages()):
-        if _has_words(text) and text not in ruled and text + "." not in ruled:
+        if has_words(text) and text not in ruled and text + "." not in ruled:
             found.setdefault(text, []).append(where)
     return found
 

@@ -89,6 +89,11 @@ def lower_first(text: str) -> str:
     return text if text[1:2].isupper() else text[:1].lower() + text[1:]
 
 
+def has_words(template: str) -> bool:
+    """Whether a message has words outside its placeholders (``{a} {b}`` has none: nothing to translate)."""
+    return any(ch.isalpha() for literal, *_ in string.Formatter().parse(template) for ch in literal)
+
+
 def fields(template: str) -> list[str]:
     """The placeholder names of a template, in order."""
     return [name for _, name, _, _ in string.Formatter().parse(template) if name]
@@ -144,7 +149,7 @@ def from_data(data: Any) -> Arg:
 def messages(arg: Arg) -> Iterable[str]:
     """Every catalogue message id an argument uses: templates, join words and :class:`Msg` texts."""
     if isinstance(arg, Phrase):
-        if any(ch.isalpha() for literal, *_ in string.Formatter().parse(arg.template) for ch in literal):
+        if has_words(arg.template):
             yield arg.template
         for value in arg.args.values():
             yield from messages(value)

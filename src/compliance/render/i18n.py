@@ -12,7 +12,6 @@ needs no catalogue.
 from __future__ import annotations
 
 import contextvars
-import string
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from compliance.model.phrase import Phrase, from_data, render
+from compliance.model.phrase import Phrase, from_data, has_words, render
 
 #: Languages a report can be rendered in.
 LANGUAGES = ("en", "fr", "es")
@@ -42,7 +41,7 @@ class Translator:
 
     def gettext(self, msgid: str) -> str:
         """The translation of ``msgid`` (itself in English, or when the catalogue lacks it, recorded)."""
-        if self.lang == "en" or not _has_words(msgid):
+        if self.lang == "en" or not has_words(msgid):
             return msgid
         found = self.messages.get(msgid)
         if found is None:
@@ -53,11 +52,6 @@ class Translator:
             self.missed.add(msgid)
             return msgid
         return found
-
-
-def _has_words(template: str) -> bool:
-    """Whether a message has words outside its placeholders (``{a} {b}`` has none: nothing to translate)."""
-    return any(ch.isalpha() for literal, *_ in string.Formatter().parse(template) for ch in literal)
 
 
 def _read_po(path: Path) -> dict[str, str]:
